@@ -1,0 +1,125 @@
+"""Flask commands: ``flask --app wsgi <group> <command>``."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import Flask, current_app
+
+from engine.db import MigrationError, get_db
+from engine.services import accounts, frameworks
+from engine.services.bank_files import ItemBankError, read_bank
+from engine.services.bank_loading import load_bank
+
+DEMO_ACCOUNTS = (
+    # email, name, role, password
+    ("learner@example.org", "Sanne de Vries", "learner", "learner-demo"),
+    ("trainer@example.org", "Karim El Amrani", "trainer", "trainer-demo"),
+    ("reviewer@example.org", "Joanna Nowak", "trainer", "reviewer-demo"),
+    ("officer@example.org", "Émilie Lefèvre", "officer", "officer-demo"),
+    ("admin@example.org", "Admin", "admin", "admin-demo"),
+)
+
+
+def _migrated_session():
+    db = get_db()
+    try:
+        db.check_migrated()
+    except MigrationError as exc:
+        raise click.ClickException(str(exc)) from None
+    return db.session()
+
+
+def _bank():
+    app = current_app
+    try:
+        return read_bank(app.config["ITEM_BANK_PATH"], app.extensions["oe_plugins"].question_types)
+    except ItemBankError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def register_commands(app: Flask) -> None:
+    @app.cli.group("db")
+    def db_group():
+        """Database schema."""
+
+    @db_group.command("upgrade")
+    def db_upgrade():
+        """Migrate the database to the latest revision."""
+        db = get_db()
+        db.upgrade()
+        click.echo(f"Database at revision {db.current_revision()}.")
+
+    @app.cli.group("item-bank")
+    def bank_group():
+        """The item bank on disk."""
+
+    @bank_group.command("validate")
+    def bank_validate():
+        """Check every framework, item, module and scheme file; list every problem."""
+        bank = _bank()
+        click.echo(f"OK: {len(bank.items)} items, {len(bank.modules)} modules, "
+                   f"{len(bank.schemes)} schemes, {len(bank.frameworks)} framework(s).")
+
+    @bank_group.command("load")
+    def bank_load():
+        """Validate, then load the bank into the database (idempotent)."""
+        session = _migrated_session()
+        report = load_bank(session, _bank())
+        for line in report.lines():
+            click.echo(line)
+
+    @app.cli.group("frameworks")
+    def frameworks_group():
+        """Outcome frameworks."""
+
+    @frameworks_group.command("export")
+    @click.argument("code")
+    def frameworks_export(code: str):
+        """Write a framework as JSON to standard output, one record per cell."""
+        session = _migrated_session()
+        try:
+            records = frameworks.export_cells(session, code)
+        except LookupError as exc:
+            raise click.ClickException(str(exc)) from None
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+
+    @app.cli.group("users")
+    def users_group():
+        """Accounts."""
+
+    @users_group.command("create")
+    @click.option("--email", required=True)
+    @click.option("--name", required=True)
+    @click.option("--role", type=click.Choice(["learner", "trainer", "officer", "admin"]),
+                  default="learner", show_default=True)
+    @click.password_option()
+    def users_create(email, name, role, password):
+        """Create an account."""
+        session = _migrated_session()
+        try:
+            accounts.create_user(session, email=email, name=name, role=role, password=password)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Created {role} {email}.")
+
+    @app.cli.command("setup")
+    @click.option("--demo/--no-demo", default=True, show_default=True,
+                  help="Create the demo accounts.")
+    def setup(demo: bool):
+        """Migrate, load the framework and the item bank, create demo accounts (idempotent)."""
+        db = get_db()
+        db.upgrade()
+        session = db.session()
+        for line in load_bank(session, _bank()).lines():
+            click.echo(line)
+        if demo:
+            for email, name, role, password in DEMO_ACCOUNTS:
+                accounts.ensure_user(session, email=email, name=name, role=role,
+                                     password=password)
+            click.echo("Demo accounts (email / password):")
+            for email, _name, role, password in DEMO_ACCOUNTS:
+                click.echo(f"  {role:<8} {email:<24} {password}")

@@ -1,0 +1,14 @@
+"""SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
+
+from engine.models.attempts import Attempt, Response
+from engine.models.base import Base, utcnow
+from engine.models.certificates import Certificate, Scheme
+from engine.models.frameworks import Framework, Outcome
+from engine.models.items import Item, ItemVersion
+from engine.models.modules import Assessment, Lesson, Module
+from engine.models.users import Role, User
+
+__all__ = [
+    "Assessment", "Attempt", "Base", "Certificate", "Framework", "Item", "ItemVersion",
+    "Lesson", "Module", "Outcome", "Response", "Role", "Scheme", "User", "utcnow",
+]

@@ -1,0 +1,51 @@
+"""Attempts at an assessment and the responses saved in them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.models.base import Base, utcnow
+
+
+class Attempt(Base):
+    __tablename__ = "attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
+    status: Mapped[str] = mapped_column(String(20), default="in_progress")  # in_progress | graded
+    seed: Mapped[int] = mapped_column(Integer)
+    form: Mapped[list] = mapped_column()  # item version ids, in the order shown
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column()
+    earned: Mapped[float | None] = mapped_column(Float)
+    possible: Mapped[float | None] = mapped_column(Float)
+    passed: Mapped[bool | None] = mapped_column()
+    outcome_results: Mapped[dict | None] = mapped_column()  # code -> {earned, possible}
+
+    responses: Mapped[list[Response]] = relationship(
+        back_populates="attempt", order_by="Response.position"
+    )
+    assessment = relationship("Assessment")
+    user = relationship("User")
+
+
+class Response(Base):
+    __tablename__ = "responses"
+    __table_args__ = (UniqueConstraint("attempt_id", "item_version_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"))
+    item_version_id: Mapped[int] = mapped_column(ForeignKey("item_versions.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    answer: Mapped[dict | None] = mapped_column()
+    saved_at: Mapped[datetime | None] = mapped_column()
+    earned: Mapped[float | None] = mapped_column(Float)
+    possible: Mapped[float | None] = mapped_column(Float)
+    evidence: Mapped[dict | None] = mapped_column()
+
+    attempt: Mapped[Attempt] = relationship(back_populates="responses")
+    item_version = relationship("ItemVersion")

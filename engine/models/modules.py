@@ -1,0 +1,54 @@
+"""Modules, their lessons and assessments."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.models.base import Base
+
+
+class Module(Base):
+    __tablename__ = "modules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(8))
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+    lessons: Mapped[list[Lesson]] = relationship(
+        back_populates="module", cascade="all, delete-orphan", order_by="Lesson.position"
+    )
+    assessments: Mapped[list[Assessment]] = relationship(
+        back_populates="module", order_by="Assessment.position"
+    )
+
+
+class Lesson(Base):
+    __tablename__ = "lessons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"))
+    uid: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)  # Markdown
+
+    module: Mapped[Module] = relationship(back_populates="lessons")
+
+
+class Assessment(Base):
+    __tablename__ = "assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(120), unique=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(300))
+    pass_mark: Mapped[int] = mapped_column(Integer)  # percent
+    item_uids: Mapped[list] = mapped_column()
+    scheme_uid: Mapped[str | None] = mapped_column(String(120))
+
+    module: Mapped[Module] = relationship(back_populates="assessments")

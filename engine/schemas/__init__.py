@@ -1,0 +1,1 @@
+"""Marshmallow schemas for HTTP and file I/O."""

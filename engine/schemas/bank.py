@@ -1,0 +1,82 @@
+"""Schemas of the item-bank files: items, modules and certification schemes (YAML)."""
+
+from __future__ import annotations
+
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+UID = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,118}$",
+                      error="Use lowercase letters, digits and '-' (at most 119).")
+LANGUAGES = ("nl", "en", "fr", "de")
+BAND_LEVELS = {"4-5": (4, 5), "6": (6,), "7": (7,)}
+
+
+class SourceSchema(Schema):
+    document = fields.String(required=True)
+    lines = fields.List(fields.Integer(validate=validate.Range(min=1)),
+                        validate=validate.Length(equal=2))
+    note = fields.String()
+
+    @validates_schema
+    def _ordered(self, data, **_kwargs):
+        lines = data.get("lines")
+        if lines and lines[0] > lines[1]:
+            raise ValidationError("The first line must not come after the last.", "lines")
+
+
+class ItemSchema(Schema):
+    """The fields every item has, whatever its type; the payload is checked by the type."""
+
+    id = fields.String(required=True, validate=UID)
+    type = fields.String(required=True)
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    outcomes = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    eqf_level = fields.Integer(required=True, validate=validate.Range(min=4, max=7))
+    source = fields.Nested(SourceSchema)
+    stem = fields.String(required=True, validate=validate.Length(min=1))
+    payload = fields.Dict(required=True)
+    feedback = fields.String(load_default="")
+    tags = fields.List(fields.String(), load_default=list)
+
+
+class LessonSchema(Schema):
+    id = fields.String(required=True, validate=UID)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    body = fields.String(required=True, validate=validate.Length(min=1))
+
+
+class AssessmentSchema(Schema):
+    id = fields.String(required=True, validate=UID)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    pass_mark = fields.Integer(required=True, validate=validate.Range(min=0, max=100))
+    items = fields.List(fields.String(validate=UID), required=True,
+                        validate=validate.Length(min=1))
+    scheme = fields.String(validate=UID, load_default=None)
+
+
+class ModuleSchema(Schema):
+    id = fields.String(required=True, validate=UID)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    summary = fields.String(load_default="")
+    lessons = fields.List(fields.Nested(LessonSchema), load_default=list)
+    assessments = fields.List(fields.Nested(AssessmentSchema), load_default=list)
+
+
+class SchemeRequiresSchema(Schema):
+    assessments = fields.List(fields.String(validate=UID), required=True,
+                              validate=validate.Length(min=1))
+
+
+class SchemeSchema(Schema):
+    class Meta:
+        unknown = INCLUDE
+
+    id = fields.String(required=True, validate=UID)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    description = fields.String(load_default="")
+    eqf_level = fields.Integer(required=True, validate=validate.Range(min=4, max=7))
+    outcomes = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    requires = fields.Nested(SchemeRequiresSchema, required=True)
+    validity_months = fields.Integer(load_default=None, allow_none=True,
+                                     validate=validate.Range(min=1, max=240))

@@ -1,0 +1,1 @@
+"""Use cases. The only layer that commits, calls hooks and writes the audit log."""

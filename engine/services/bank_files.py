@@ -1,0 +1,267 @@
+"""Reading and validating the item bank on disk: framework JSON, item, module and scheme YAML.
+
+Validation reads every file and reports every problem at once, each naming the file, the
+line, the item and the field, so that an author fixes a bank in one pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from marshmallow import Schema, ValidationError
+
+from engine.domain.questiontypes import ItemValidationError, flatten_errors
+from engine.schemas.bank import BAND_LEVELS, ItemSchema, ModuleSchema, SchemeSchema
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    message: str
+    item: str | None = None
+    field: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        parts = [where]
+        if self.item:
+            parts.append(f"item {self.item!r}")
+        if self.field:
+            parts.append(f"field {self.field!r}")
+        return ": ".join(parts) + f": {self.message}"
+
+
+class ItemBankError(ValueError):
+    """The bank has problems; nothing was loaded."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the item bank:\n"
+                         + "\n".join(f"  {p}" for p in problems))
+
+
+@dataclass
+class Bank:
+    """A validated bank, ready to load."""
+
+    root: Path
+    frameworks: list[dict] = field(default_factory=list)
+    items: list[dict] = field(default_factory=list)
+    modules: list[dict] = field(default_factory=list)
+    schemes: list[dict] = field(default_factory=list)
+
+
+def content_hash(data: Any) -> str:
+    """A stable digest of JSON-able data: equal content, equal hash."""
+    blob = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> tuple[Any, Any]:
+    """The parsed document and its node tree (for line numbers), or (None, None)."""
+    name = _relative(path, root)
+    try:
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except UnicodeDecodeError:
+        problems.append(Problem(name, "The file is not UTF-8 text."))
+        return None, None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.append(Problem(name, f"Not valid YAML: {getattr(exc, 'problem', exc)}",
+                                line=mark.line + 1 if mark else None))
+        return None, None
+    return data, node
+
+
+def _child(node: Any, key: str | int) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if k.value == key:
+                return v
+    if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+        return node.value[key]
+    return None
+
+
+def _line(node: Any, dotted: str | None = None) -> int | None:
+    """The line of a node, or of the deepest node found along a dotted field path."""
+    if node is None:
+        return None
+    best = node
+    for part in (dotted or "").split("."):
+        if not part:
+            continue
+        nxt = _child(best, int(part) if part.isdigit() else part)
+        if nxt is None:
+            break
+        best = nxt
+    return best.start_mark.line + 1
+
+
+def _schema_problems(schema: Schema, data: Any, name: str, node: Any, uid: str | None):
+    try:
+        return schema.load(data), []
+    except ValidationError as exc:
+        flat = flatten_errors(exc.messages)
+        return None, [Problem(name, msg, item=uid, field=path, line=_line(node, path))
+                      for path, msg in flat.items()]
+
+
+def load_outcome_index(root: Path) -> dict[str, dict]:
+    """Educational outcome cells of every framework in the bank, by code."""
+    index: dict[str, dict] = {}
+    for path in sorted((root / "frameworks").glob("*.json")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            index[cell["code"]] = cell
+    return index
+
+
+def _check_outcomes(codes: list[str], level: int | None, outcomes: dict[str, dict]) -> list[str]:
+    messages = []
+    for code in codes:
+        cell = outcomes.get(code)
+        if cell is None:
+            messages.append(f"Unknown outcome code {code!r}.")
+        elif cell["matrix"] != "educational":
+            messages.append(f"{code} is a professional task; tag items to educational "
+                            "outcomes (ESQF-E-…).")
+        elif not cell["text"]:
+            messages.append(f"{code} is an empty cell of the framework.")
+        elif level is not None and level not in BAND_LEVELS[cell["eqf_level"]]:
+            messages.append(f"EQF level {level} does not fit {code}, whose band is EQF "
+                            f"{cell['eqf_level']}.")
+    return messages
+
+
+def read_bank(root: Path | str, question_types) -> Bank:
+    """Read and validate the whole bank; raise ItemBankError listing every problem."""
+    root = Path(root)
+    problems: list[Problem] = []
+    bank = Bank(root=root)
+    for path in sorted((root / "frameworks").glob("*.json")):
+        try:
+            bank.frameworks.append(json.loads(path.read_text(encoding="utf-8")))
+        except (ValueError, UnicodeDecodeError) as exc:
+            problems.append(Problem(_relative(path, root), f"Not valid JSON: {exc}"))
+    outcomes = load_outcome_index(root) if not problems else {}
+    sources = root / "sources"
+
+    seen_items: dict[str, str] = {}
+    for path in sorted((root / "items").rglob("*.yaml")):
+        name = _relative(path, root)
+        data, node = _read_yaml(path, root, problems)
+        if data is None and node is None:
+            continue
+        if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+            problems.append(Problem(name, "An item file holds a mapping with a list `items`."))
+            continue
+        items_node = _child(node, "items")
+        for index, raw in enumerate(data["items"]):
+            item_node = _child(items_node, index)
+            uid = raw.get("id") if isinstance(raw, dict) else None
+            label = uid or f"#{index + 1}"
+            item, found = _schema_problems(ItemSchema(), raw, name, item_node, label)
+            problems.extend(found)
+            if item is None:
+                continue
+            if item["id"] in seen_items:
+                problems.append(Problem(name, f"Duplicate item id; also in {seen_items[uid]}.",
+                                        item=uid, field="id", line=_line(item_node, "id")))
+                continue
+            seen_items[uid] = name
+            for msg in _check_outcomes(item["outcomes"], item["eqf_level"], outcomes):
+                problems.append(Problem(name, msg, item=uid, field="outcomes",
+                                        line=_line(item_node, "outcomes")))
+            src = item.get("source")
+            if src:
+                doc = sources / src["document"]
+                if not doc.is_file():
+                    problems.append(Problem(name, f"No source document {src['document']!r} in "
+                                            f"{_relative(sources, root)}.", item=uid,
+                                            field="source.document",
+                                            line=_line(item_node, "source")))
+                elif src.get("lines"):
+                    total = len(doc.read_text(encoding="utf-8").splitlines())
+                    if src["lines"][1] > total:
+                        problems.append(Problem(name, f"{src['document']} has {total} lines.",
+                                                item=uid, field="source.lines",
+                                                line=_line(item_node, "source")))
+            if item["type"] not in question_types:
+                problems.append(Problem(name, f"Unknown question type {item['type']!r}.",
+                                        item=uid, field="type", line=_line(item_node, "type")))
+                continue
+            try:
+                item["payload"] = question_types.get(item["type"]).validate_payload(
+                    item["payload"])
+            except ItemValidationError as exc:
+                for path_, msg in exc.errors.items():
+                    problems.append(Problem(name, msg, item=uid, field=path_,
+                                            line=_line(item_node, path_)))
+                continue
+            item["origin"] = name
+            bank.items.append(item)
+
+    scheme_ids: set[str] = set()
+    for path in sorted((root / "schemes").glob("*.yaml")):
+        name = _relative(path, root)
+        data, node = _read_yaml(path, root, problems)
+        if data is None and node is None:
+            continue
+        scheme, found = _schema_problems(SchemeSchema(), data, name, node,
+                                         data.get("id") if isinstance(data, dict) else None)
+        problems.extend(found)
+        if scheme:
+            for msg in _check_outcomes(scheme["outcomes"], None, outcomes):
+                problems.append(Problem(name, msg, item=scheme["id"], field="outcomes",
+                                        line=_line(node, "outcomes")))
+            scheme_ids.add(scheme["id"])
+            bank.schemes.append(scheme)
+
+    assessments: set[str] = set()
+    for path in sorted((root / "modules").glob("*.yaml")):
+        name = _relative(path, root)
+        data, node = _read_yaml(path, root, problems)
+        if data is None and node is None:
+            continue
+        module, found = _schema_problems(ModuleSchema(), data, name, node,
+                                         data.get("id") if isinstance(data, dict) else None)
+        problems.extend(found)
+        if not module:
+            continue
+        for a_index, assessment in enumerate(module["assessments"]):
+            where = f"assessments.{a_index}"
+            assessments.add(assessment["id"])
+            for i_index, uid in enumerate(assessment["items"]):
+                if uid not in seen_items:
+                    problems.append(Problem(name, f"No item {uid!r} in the bank.",
+                                            item=assessment["id"], field=f"{where}.items",
+                                            line=_line(node, f"{where}.items.{i_index}")))
+            if assessment["scheme"] and assessment["scheme"] not in scheme_ids:
+                problems.append(Problem(name, f"No scheme {assessment['scheme']!r} in the bank.",
+                                        item=assessment["id"], field=f"{where}.scheme",
+                                        line=_line(node, f"{where}.scheme")))
+        bank.modules.append(module)
+    for scheme in bank.schemes:
+        for uid in scheme["requires"]["assessments"]:
+            if uid not in assessments:
+                problems.append(Problem(f"schemes/{scheme['id']}.yaml",
+                                        f"No assessment {uid!r} in any module.",
+                                        item=scheme["id"], field="requires.assessments"))
+    if problems:
+        raise ItemBankError(problems)
+    return bank

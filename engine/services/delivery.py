@@ -1,0 +1,191 @@
+"""Delivery: modules, attempts, autosaved answers, submission and grading.
+
+Submitting grades once: the attempt is claimed with a conditional update inside the grading
+transaction, so a double click, a second tab or a second worker finds it already graded.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from engine.domain.questiontypes import ItemValidationError
+from engine.domain.scoring import Evidence, add_evidence
+from engine.models import Assessment, Attempt, Item, ItemVersion, Module, Response, User, utcnow
+from engine.plugins import Plugins
+
+
+class DeliveryError(Exception):
+    """An action on an attempt that is not allowed now (shown to the learner)."""
+
+
+@dataclass
+class DeliveredItem:
+    position: int
+    version: ItemVersion
+    view: dict  # the learner-safe view from the question type
+    answer: dict | None
+    template: str
+
+
+def list_modules(session: Session) -> list[Module]:
+    return list(session.scalars(select(Module).order_by(Module.title)))
+
+
+def get_module(session: Session, uid: str) -> Module | None:
+    return session.scalar(select(Module).where(Module.uid == uid))
+
+
+def get_assessment(session: Session, uid: str) -> Assessment | None:
+    return session.scalar(select(Assessment).where(Assessment.uid == uid))
+
+
+def attempts_for(session: Session, user: User, assessment: Assessment) -> list[Attempt]:
+    return list(session.scalars(
+        select(Attempt).where(Attempt.user_id == user.id, Attempt.assessment_id == assessment.id)
+        .order_by(Attempt.started_at.desc())))
+
+
+def start_attempt(session: Session, user: User, assessment: Assessment) -> Attempt:
+    """Resume the learner's open attempt, or start a new one with the current item versions."""
+    open_attempt = session.scalar(select(Attempt).where(
+        Attempt.user_id == user.id, Attempt.assessment_id == assessment.id,
+        Attempt.status == "in_progress"))
+    if open_attempt is not None:
+        return open_attempt
+    items = {i.uid: i for i in session.scalars(
+        select(Item).where(Item.uid.in_(assessment.item_uids), Item.status == "published"))}
+    missing = [uid for uid in assessment.item_uids if uid not in items]
+    if missing:
+        raise DeliveryError(f"This assessment cannot start: items not published: "
+                            f"{', '.join(missing)}.")
+    form = [items[uid].current_version_id for uid in assessment.item_uids]
+    attempt = Attempt(user_id=user.id, assessment_id=assessment.id, form=form,
+                      seed=secrets.randbelow(2**31))
+    session.add(attempt)
+    session.commit()
+    return attempt
+
+
+def get_attempt(session: Session, attempt_id: int, user: User) -> Attempt:
+    """The user's own attempt; anything else is reported as not found."""
+    attempt = session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != user.id:
+        raise LookupError("No such attempt.")
+    return attempt
+
+
+def deliver(session: Session, plugins: Plugins, attempt: Attempt) -> list[DeliveredItem]:
+    """The attempt's form as the learner sees it: learner-safe views and saved answers."""
+    versions = {v.id: v for v in session.scalars(
+        select(ItemVersion).where(ItemVersion.id.in_(attempt.form)))}
+    answers = {r.item_version_id: r.answer for r in attempt.responses}
+    delivered = []
+    for position, version_id in enumerate(attempt.form):
+        version = versions[version_id]
+        qtype = plugins.question_types.get(version.type)
+        delivered.append(DeliveredItem(
+            position=position, version=version,
+            view=qtype.learner_view(version.payload, seed=attempt.seed + position),
+            answer=answers.get(version_id), template=qtype.templates["deliver"]))
+    return delivered
+
+
+def save_answer(session: Session, plugins: Plugins, attempt: Attempt, position: int,
+                raw: dict) -> Response:
+    """Validate and store one answer of an open attempt (autosave; last write wins)."""
+    if attempt.status != "in_progress":
+        raise DeliveryError("This attempt has been submitted; answers can no longer change.")
+    if not 0 <= position < len(attempt.form):
+        raise LookupError("No such question in this attempt.")
+    version = session.get(ItemVersion, attempt.form[position])
+    answer = plugins.question_types.get(version.type).load_response(raw, version.payload)
+    response = session.scalar(select(Response).where(
+        Response.attempt_id == attempt.id, Response.item_version_id == version.id))
+    if response is None:
+        response = Response(attempt_id=attempt.id, item_version_id=version.id,
+                            position=position)
+        session.add(response)
+    response.answer, response.saved_at = answer, utcnow()
+    try:
+        session.commit()
+    except IntegrityError:  # the same answer saved twice at once: keep the later one
+        session.rollback()
+        response = session.scalar(select(Response).where(
+            Response.attempt_id == attempt.id, Response.item_version_id == version.id))
+        response.answer, response.saved_at = answer, utcnow()
+        session.commit()
+    return response
+
+
+def submit_attempt(session: Session, plugins: Plugins, attempt: Attempt) -> bool:
+    """Grade an open attempt once. Returns False when it had been submitted already."""
+    claimed = session.execute(
+        update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "in_progress")
+        .values(status="graded", submitted_at=utcnow())
+    ).rowcount
+    if not claimed:
+        session.rollback()
+        session.refresh(attempt)
+        return False
+    session.refresh(attempt)
+    versions = {v.id: v for v in session.scalars(
+        select(ItemVersion).where(ItemVersion.id.in_(attempt.form)))}
+    responses = {r.item_version_id: r for r in attempt.responses}
+    earned = possible = 0.0
+    evidence: dict[str, Evidence] = {}
+    for position, version_id in enumerate(attempt.form):
+        version = versions[version_id]
+        qtype = plugins.question_types.get(version.type)
+        response = responses.get(version_id)
+        if response is None:
+            response = Response(attempt_id=attempt.id, item_version_id=version_id,
+                                position=position, answer=None)
+            session.add(response)
+        try:
+            answer = (qtype.load_response(response.answer, version.payload)
+                      if response.answer is not None else None)
+        except ItemValidationError:
+            answer = None  # a stored answer the item no longer accepts counts as unanswered
+        score = qtype.score(version.payload, answer, list(version.outcomes))
+        response.earned, response.possible = score.earned, score.possible
+        response.evidence = {code: [ev.earned, ev.possible]
+                             for code, ev in score.evidence.items()}
+        earned += score.earned
+        possible += score.possible
+        evidence = add_evidence(evidence, score.evidence)
+    attempt.earned, attempt.possible = round(earned, 6), possible
+    attempt.outcome_results = {code: {"earned": round(ev.earned, 6), "possible": ev.possible}
+                               for code, ev in sorted(evidence.items())}
+    percent = 100 * earned / possible if possible else 0
+    attempt.passed = percent + 1e-9 >= attempt.assessment.pass_mark
+    session.commit()
+    return True
+
+
+def review(session: Session, plugins: Plugins, attempt: Attempt) -> list[dict]:
+    """Per item of a graded attempt: the learner's answer, score and feedback with solution."""
+    if attempt.status != "graded":
+        raise DeliveryError("Feedback is shown after the attempt is submitted.")
+    versions = {v.id: v for v in session.scalars(
+        select(ItemVersion).where(ItemVersion.id.in_(attempt.form)))}
+    responses = {r.item_version_id: r for r in attempt.responses}
+    rows = []
+    for position, version_id in enumerate(attempt.form):
+        version = versions[version_id]
+        qtype = plugins.question_types.get(version.type)
+        response = responses.get(version_id)
+        answer = response.answer if response else None
+        rows.append({
+            "position": position, "version": version, "answer": answer,
+            "earned": response.earned if response else 0.0,
+            "possible": response.possible if response else 0.0,
+            "payload": version.payload,
+            "feedback": qtype.feedback(version.payload, answer),
+            "template": qtype.templates["review"],
+        })
+    return rows

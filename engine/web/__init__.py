@@ -1,0 +1,26 @@
+"""HTTP layer: blueprints that parse input, call one service and render."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from engine.web import (
+        accreditation,
+        api,
+        auth,
+        author,
+        certificates,
+        errors,
+        frameworks,
+        learner,
+        static,
+        verify,
+    )
+
+    errors.register(app)
+    auth.init_login(app)
+    for module in (static, auth, learner, api, certificates, verify, frameworks, author,
+                   accreditation):
+        app.register_blueprint(module.bp)

@@ -1,0 +1,52 @@
+"""JSON API for the attempt page: the learner-safe form and autosave of answers."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, request
+from flask_login import current_user, login_required
+
+from engine.domain.questiontypes import ItemValidationError
+from engine.services import delivery
+from engine.web.common import db, plugins
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _own_attempt(attempt_id: int):
+    try:
+        return delivery.get_attempt(db(), attempt_id, current_user)
+    except LookupError:
+        abort(404)
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@login_required
+def attempt(attempt_id: int):
+    """The attempt as the learner may see it: no answer key while it is open."""
+    attempt = _own_attempt(attempt_id)
+    items = delivery.deliver(db(), plugins(), attempt)
+    return jsonify(
+        id=attempt.id, status=attempt.status, assessment=attempt.assessment.uid,
+        items=[{"position": i.position, "type": i.version.type, "title": i.version.title,
+                "stem": i.version.stem, "outcomes": i.version.outcomes,
+                "eqf_level": i.version.eqf_level, "view": i.view, "answer": i.answer}
+               for i in items])
+
+
+@bp.route("/attempts/<int:attempt_id>/answers/<int:position>", methods=["PUT"])
+@login_required
+def save_answer(attempt_id: int, position: int):
+    """Autosave one answer. 409 once the attempt is submitted; 422 for a malformed answer."""
+    attempt = _own_attempt(attempt_id)
+    raw = request.get_json(silent=True)
+    if not isinstance(raw, dict):
+        return jsonify(error="Send the answer as a JSON object."), 400
+    try:
+        response = delivery.save_answer(db(), plugins(), attempt, position, raw)
+    except delivery.DeliveryError as exc:
+        return jsonify(error=str(exc)), 409
+    except LookupError as exc:
+        return jsonify(error=str(exc)), 404
+    except ItemValidationError as exc:
+        return jsonify(error=str(exc), fields=exc.errors), 422
+    return jsonify(saved=True, position=position, saved_at=response.saved_at.isoformat())

@@ -1,0 +1,42 @@
+"""Downloading certificate documents (holder, officers and admins only)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, render_template, url_for
+from flask_login import current_user, login_required
+
+from engine.services import certification
+from engine.web.common import db, plugins
+from engine.web.static import asset_path
+
+bp = Blueprint("certificates", __name__)
+
+
+def document_context() -> dict:
+    """What a renderer plugin needs from the app, as plain values and callables."""
+    return {"render_template": render_template, "asset_path": asset_path}
+
+
+def verify_url(public_id: str) -> str:
+    base = current_app.config.get("BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for("verify.page", public_id=public_id)
+    return url_for("verify.page", public_id=public_id, _external=True)
+
+
+@bp.route("/certificates/<public_id>.<ext>")
+@login_required
+def download(public_id: str, ext: str):
+    certificate = certification.get_certificate(db(), public_id)
+    if certificate is None:
+        abort(404)
+    if certificate.user_id != current_user.id and not current_user.has_role("officer"):
+        abort(403)
+    renderer = next((r for r in plugins().renderers if r.file_extension == ext), None)
+    if renderer is None:
+        abort(404)
+    context = document_context() | {"verify_url": verify_url(certificate.public_id)}
+    data = certification.render(plugins(), certificate, renderer.name, context)
+    filename = f"{certificate.public_id}.{renderer.file_extension}"
+    return Response(data, mimetype=renderer.media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

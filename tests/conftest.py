@@ -1,0 +1,193 @@
+"""Shared fixtures: a migrated database with the bank loaded once per session, a fresh app per
+test whose learner data is wiped afterwards, a client, an ``auth`` helper and Chromium.
+
+The suite runs against SQLite by default and against PostgreSQL when ``DATABASE_URL`` is set
+(``.ci/run`` does both).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
+
+from engine import create_app
+from engine.config import ROOT
+from engine.models import Base
+
+USER_DATA_TABLES = ("certificates", "responses", "attempts", "users")
+_counter = itertools.count(1)
+
+
+def _reset_database(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def make_app(url: str, **overrides):
+    config = {"TESTING": True, "SECRET_KEY": "testing", "DATABASE_URL": url,
+              "PLUGINS_AUTOLOAD": False, "WTF_CSRF_ENABLED": False,
+              "SERVER_NAME": None}
+    config.update(overrides)
+    return create_app(config)
+
+
+def prepare_database(url: str, **overrides) -> None:
+    """Migrate an empty database and load the bank, as `make run` does."""
+    app = make_app(url, CHECK_MIGRATIONS=False, **overrides)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["setup", "--no-demo"])
+    assert result.exit_code == 0, result.output
+    app.extensions["oe_db"].engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        _reset_database(url)
+    else:
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+    prepare_database(url)
+    return url
+
+
+@pytest.fixture
+def app(database_url):
+    app = make_app(database_url)
+    yield app
+    db = app.extensions["oe_db"]
+    db.session.remove()
+    with db.engine.begin() as conn:
+        for table in USER_DATA_TABLES:
+            conn.execute(Base.metadata.tables[table].delete())
+    db.engine.dispose()
+
+
+@pytest.fixture
+def csrf_app(database_url):
+    """An app with CSRF protection on, as in production."""
+    app = make_app(database_url, WTF_CSRF_ENABLED=True)
+    yield app
+    db = app.extensions["oe_db"]
+    db.session.remove()
+    with db.engine.begin() as conn:
+        for table in USER_DATA_TABLES:
+            conn.execute(Base.metadata.tables[table].delete())
+    db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db_session(app):
+    with app.app_context():
+        yield app.extensions["oe_db"].session()
+
+
+@pytest.fixture
+def pm(app):
+    return app.extensions["oe_plugins"].pm
+
+
+@pytest.fixture
+def bank_copy(tmp_path) -> Path:
+    """A private copy of the item bank a test may change."""
+    target = tmp_path / "item_bank"
+    shutil.copytree(ROOT / "item_bank", target)
+    return target
+
+
+class Auth:
+    """Create users of a role and log the test client in as them."""
+
+    def __init__(self, app, client):
+        self.app, self.client = app, client
+
+    def create(self, role: str = "learner", name: str | None = None,
+               password: str = "correct horse battery") -> dict:
+        from engine.services import accounts
+
+        n = next(_counter)
+        email = f"{role}{n}@test.example"
+        name = name or f"Test {role.title()} {n}"
+        with self.app.app_context():
+            user = accounts.create_user(self.app.extensions["oe_db"].session(), email=email,
+                                        name=name, role=role, password=password)
+            return {"id": user.id, "email": email, "name": name, "password": password}
+
+    def login(self, role: str = "learner", **kwargs) -> dict:
+        user = self.create(role, **kwargs)
+        response = self.client.post("/login", data={"email": user["email"],
+                                                     "password": user["password"]})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+
+@pytest.fixture
+def auth(app, client) -> Auth:
+    return Auth(app, client)
+
+
+@pytest.fixture
+def live_server(app):
+    """The test app served over HTTP on a free loopback port, for the browser."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+CHROMIUM = os.environ.get("OE_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright. Missing Chromium fails in CI, skips elsewhere."""
+    required = bool(os.environ.get("CI") or os.environ.get("OE_REQUIRE_BROWSER"))
+    if not Path(CHROMIUM).exists():
+        message = (f"Chromium not found at {CHROMIUM}: `apt-get install -y chromium` "
+                   "(set OE_CHROMIUM to use another path)")
+        if required:
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(accept_downloads=True, locale="en-GB")
+    page = context.new_page()
+    yield page
+    context.close()
