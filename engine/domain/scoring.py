@@ -36,7 +36,8 @@ class Score:
         An item is evidence for each of its outcomes; splitting the points would make an
         outcome's mastery depend on how many other outcomes an item happens to carry.
         """
-        earned = round(max(0.0, min(earned, possible)), 6)
+        # Round away float noise, then clamp: rounding must never lift a score above possible.
+        earned = min(round(max(0.0, earned), 6), possible)
         evidence = {code: Evidence(earned, possible) for code in outcomes}
         return cls(earned=earned, possible=possible, evidence=evidence)
 

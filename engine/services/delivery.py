@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from engine.domain.outcomes import sort_key
 from engine.domain.questiontypes import ItemValidationError
 from engine.domain.scoring import Evidence, add_evidence
 from engine.models import Assessment, Attempt, Item, ItemVersion, Module, Response, User, utcnow
@@ -95,6 +96,18 @@ def deliver(session: Session, plugins: Plugins, attempt: Attempt) -> list[Delive
     return delivered
 
 
+def response_from_form(session: Session, plugins: Plugins, attempt: Attempt, position: int,
+                       values: list) -> dict:
+    """The response an item's form values stand for, as its question type reads them."""
+    if not 0 <= position < len(attempt.form):
+        raise LookupError("No such question in this attempt.")
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise ValueError("form values must be a list of strings")
+    version = session.get(ItemVersion, attempt.form[position])
+    raw = plugins.question_types.get(version.type).response_from_form(values)
+    return raw if raw is not None else {}
+
+
 def save_answer(session: Session, plugins: Plugins, attempt: Attempt, position: int,
                 raw: dict) -> Response:
     """Validate and store one answer of an open attempt (autosave; last write wins)."""
@@ -160,7 +173,8 @@ def submit_attempt(session: Session, plugins: Plugins, attempt: Attempt) -> bool
         evidence = add_evidence(evidence, score.evidence)
     attempt.earned, attempt.possible = round(earned, 6), possible
     attempt.outcome_results = {code: {"earned": round(ev.earned, 6), "possible": ev.possible}
-                               for code, ev in sorted(evidence.items())}
+                               for code, ev in sorted(evidence.items(),
+                                                         key=lambda kv: sort_key(kv[0]))}
     percent = 100 * earned / possible if possible else 0
     attempt.passed = percent + 1e-9 >= attempt.assessment.pass_mark
     session.commit()

@@ -36,17 +36,25 @@ def attempt(attempt_id: int):
 @bp.route("/attempts/<int:attempt_id>/answers/<int:position>", methods=["PUT"])
 @login_required
 def save_answer(attempt_id: int, position: int):
-    """Autosave one answer. 409 once the attempt is submitted; 422 for a malformed answer."""
+    """Autosave one answer. 409 once the attempt is submitted; 422 for a malformed answer.
+
+    The body is the type's response object, or ``{"form": [values]}`` with the values of the
+    item's form fields, which the question type turns into its response (the page sends that).
+    """
     attempt = _own_attempt(attempt_id)
     raw = request.get_json(silent=True)
     if not isinstance(raw, dict):
         return jsonify(error="Send the answer as a JSON object."), 400
     try:
+        if set(raw) == {"form"}:
+            raw = delivery.response_from_form(db(), plugins(), attempt, position, raw["form"])
         response = delivery.save_answer(db(), plugins(), attempt, position, raw)
     except delivery.DeliveryError as exc:
         return jsonify(error=str(exc)), 409
     except LookupError as exc:
         return jsonify(error=str(exc)), 404
+    except (TypeError, ValueError) as exc:
+        return jsonify(error=f"Malformed answer: {exc}"), 422
     except ItemValidationError as exc:
         return jsonify(error=str(exc), fields=exc.errors), 422
     return jsonify(saved=True, position=position, saved_at=response.saved_at.isoformat())

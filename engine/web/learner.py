@@ -85,11 +85,11 @@ def attempt(attempt_id: int):
 def _answers_from_form(attempt, form) -> dict[int, dict]:
     """Answers posted by the plain HTML form (the page also autosaves with JavaScript)."""
     answers = {}
-    for item in delivery.deliver(db(), plugins(), attempt):
-        qtype = plugins().question_types.get(item.version.type)
-        raw = qtype.response_from_form(form.getlist(f"item-{item.position}"))
-        if raw is not None:
-            answers[item.position] = raw
+    for position in range(len(attempt.form)):
+        values = form.getlist(f"item-{position}")
+        if values:
+            answers[position] = delivery.response_from_form(db(), plugins(), attempt, position,
+                                                            values)
     return answers
 
 

@@ -74,7 +74,7 @@ class ChoiceQuestionType(QuestionType):
         return response
 
     def response_from_form(self, values):
-        return {"choices": values} if values else None
+        return {"choices": list(values)}
 
     def learner_view(self, payload, *, seed=0):
         options = [{"id": o["id"], "text": o["text"]} for o in payload["options"]]

@@ -14,9 +14,20 @@
 
   function say(msg) { if (statusEl) { statusEl.textContent = msg || ""; } }
 
+  // The values of the item's form fields, as the plain form would post them; the server's
+  // question type turns them into its response, so this script knows no question type.
   function answerOf(fieldset) {
-    var checked = fieldset.querySelectorAll("input[name^='item-']:checked");
-    return { choices: Array.prototype.map.call(checked, function (el) { return el.value; }) };
+    var name = "item-" + fieldset.dataset.position;
+    var values = [];
+    fieldset.querySelectorAll("[name='" + name + "']").forEach(function (el) {
+      if ((el.type === "checkbox" || el.type === "radio") && !el.checked) { return; }
+      if (el.tagName === "SELECT" && el.multiple) {
+        Array.prototype.forEach.call(el.selectedOptions, function (o) { values.push(o.value); });
+        return;
+      }
+      values.push(el.value);
+    });
+    return { form: values };
   }
 
   function flush() {

@@ -1,0 +1,48 @@
+"""The app factory: configuration from the environment and the migration check."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine import create_app
+from engine.config import database_url, from_environment
+from engine.db import MigrationError
+
+
+def test_refuses_to_start_on_an_unmigrated_database(tmp_path):
+    url = "sqlite:///" + str(tmp_path / "empty.sqlite3")
+    with pytest.raises(MigrationError) as excinfo:
+        create_app({"DATABASE_URL": url, "SECRET_KEY": "x", "PLUGINS_AUTOLOAD": False})
+    message = str(excinfo.value)
+    assert "flask --app wsgi db upgrade" in message
+    assert "none (empty)" in message
+
+
+def test_db_upgrade_command_then_starts(tmp_path):
+    url = "sqlite:///" + str(tmp_path / "new.sqlite3")
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x", "PLUGINS_AUTOLOAD": False,
+                      "CHECK_MIGRATIONS": False})
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    create_app({"DATABASE_URL": url, "SECRET_KEY": "x", "PLUGINS_AUTOLOAD": False})
+
+
+def test_settings_from_environment():
+    found = from_environment({"OE_THEME": "dark", "OE_PLUGINS_AUTOLOAD": "no",
+                              "DATABASE_URL": "postgres://u@h/db",
+                              "OE_PLUGINS_DISABLED": "a, b"})
+    assert found["THEME"] == "dark"
+    assert found["PLUGINS_AUTOLOAD"] is False
+    assert found["PLUGINS_DISABLED"] == ["a", "b"]
+    assert database_url(found, "/tmp") == "postgresql+psycopg://u@h/db"
+
+
+def test_bad_boolean_setting_names_the_variable():
+    with pytest.raises(RuntimeError, match="OE_PLUGINS_AUTOLOAD"):
+        from_environment({"OE_PLUGINS_AUTOLOAD": "perhaps"})
+
+
+def test_unknown_theme_is_refused(database_url):
+    with pytest.raises(RuntimeError, match="Theme 'nope'"):
+        create_app({"DATABASE_URL": database_url, "SECRET_KEY": "x", "THEME": "nope",
+                    "PLUGINS_AUTOLOAD": False})

@@ -1,0 +1,79 @@
+"""Nothing a learner receives for an unanswered item, in HTML or JSON, carries the key."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from tests.helpers import bank_items, start_attempt
+
+
+def _secrets(item: dict) -> list[str]:
+    """Texts that only the key side of an item holds: feedback per option and overall."""
+    found = [o["feedback"] for o in item["payload"]["options"] if o.get("feedback")]
+    if item.get("feedback"):
+        found.append(item["feedback"].strip())
+    return [s for s in found if len(s) > 12]
+
+
+def _fragments(text: str) -> list[str]:
+    # Markdown/HTML rendering may change whitespace and escape quotes; compare short chunks.
+    words = re.sub(r"\s+", " ", text).split(" ")
+    return [" ".join(words[i:i + 6]) for i in range(0, max(1, len(words) - 5), 6)]
+
+
+def test_unanswered_items_carry_no_key_in_html_or_json(client, auth):
+    auth.login()
+    attempt_id = start_attempt(client)
+    html = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    raw_json = client.get(f"/api/attempts/{attempt_id}").get_data(as_text=True)
+    data = json.loads(raw_json)
+    items = {i["stem"]: i for i in bank_items().values()}
+    assert len(data["items"]) == 12
+
+    for entry in data["items"]:
+        item = items[entry["stem"]]
+        public = re.sub(r"\s+", " ", " ".join(
+            [item["stem"], item["title"]] + [o["text"] for o in item["payload"]["options"]]))
+        # The view holds option ids and texts only, whatever the key says.
+        for option in entry["view"]["options"]:
+            assert set(option) == {"id", "text"}
+        assert "correct" not in json.dumps(entry)
+        assert "feedback" not in json.dumps(entry)
+        for secret in _secrets(item):
+            for fragment in _fragments(secret):
+                if len(fragment) < 20 or fragment in public:
+                    continue  # feedback often quotes the option it is about
+                assert fragment not in raw_json, (item["id"], fragment)
+                assert fragment not in html.replace("&#39;", "'").replace("&quot;", '"'), \
+                    (item["id"], fragment)
+    assert "is-correct" not in html and "option-feedback" not in html
+
+
+def test_the_page_is_the_same_whatever_the_key(app, client, auth, db_session):
+    """Flip every item's key in the database: the learner's page does not change."""
+    from engine.models import ItemVersion
+
+    auth.login()
+    attempt_id = start_attempt(client)
+    before = client.get(f"/api/attempts/{attempt_id}").get_json()
+    html_before = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    versions = db_session.query(ItemVersion).all()
+    originals = {v.id: v.payload for v in versions}
+    try:
+        for version in versions:
+            payload = json.loads(json.dumps(version.payload))
+            for option in payload["options"]:
+                option["correct"] = not option["correct"]
+                option["feedback"] = "SECRET"
+            version.payload = payload
+        db_session.commit()
+        after = client.get(f"/api/attempts/{attempt_id}").get_json()
+        html_after = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    finally:
+        for version in versions:
+            version.payload = originals[version.id]
+        db_session.commit()
+    assert before == after
+    strip = re.compile(r'(csrf[-_]token"?\s*(content|value)=")[^"]+')
+    assert strip.sub(r"\1", html_before) == strip.sub(r"\1", html_after)
