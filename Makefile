@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
 
-.PHONY: run test install setup lint translations clean
+.PHONY: run test install setup lint translations translations-update clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,10 @@ lint: install
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3 .pytest_cache
+
+# After changing interface strings: refresh the template and the catalogs, then translate.
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --project "Outcome Engine" --copyright-holder "Outcome Engine developers" \
+	  -o engine/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i engine/translations/messages.pot -d engine/translations
