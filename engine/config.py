@@ -91,7 +91,16 @@ def secret_key(instance_path: str) -> str:
     os.makedirs(instance_path, exist_ok=True)
     path = Path(instance_path) / "secret_key"
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Write to a private temporary file and link it into place: two workers starting at
+        # once both succeed, and both read the one key that won.
+        tmp = path.with_name(f".secret_key.{os.getpid()}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
     return path.read_text().strip()

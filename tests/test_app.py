@@ -46,3 +46,12 @@ def test_unknown_theme_is_refused(database_url):
     with pytest.raises(RuntimeError, match="Theme 'nope'"):
         create_app({"DATABASE_URL": database_url, "SECRET_KEY": "x", "THEME": "nope",
                     "PLUGINS_AUTOLOAD": False})
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path):
+    from engine.config import secret_key
+
+    first = secret_key(str(tmp_path))
+    assert len(first) == 64
+    assert secret_key(str(tmp_path)) == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 
@@ -74,3 +76,21 @@ def test_unknown_page_is_a_404_page(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404
     assert "Not found" in response.get_data(as_text=True)
+
+
+def test_certificate_of_another_learner_is_forbidden(client, auth):
+    from tests.helpers import answer_all, start_attempt
+
+    auth.login()
+    attempt_id = start_attempt(client)
+    answer_all(client, attempt_id)
+    client.post(f"/attempts/{attempt_id}/save", data={"action": "submit"})
+    html = client.get("/").get_data(as_text=True)
+    public_id = re.search(r"(OE-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})", html).group(1)
+    client.post("/logout")
+    auth.login()
+    assert client.get(f"/certificates/{public_id}.pdf").status_code == 403
+    client.post("/logout")
+    auth.login("officer")
+    assert client.get(f"/certificates/{public_id}.pdf").status_code == 200
+    assert client.get(f"/certificates/{public_id}.docx").status_code == 404

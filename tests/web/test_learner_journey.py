@@ -45,7 +45,14 @@ def test_pass_gives_result_per_outcome_and_a_verifiable_certificate(client, auth
 
     pdf = client.get(f"/certificates/{public_id}.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    reader = PdfReader(io.BytesIO(pdf.data))
+    text = "".join(p.extract_text() for p in reader.pages)
+    fonts = [f["/BaseFont"] for page in reader.pages
+             for f in page["/Resources"]["/Font"].values()]
+    descriptors = [f.get_object().get("/FontDescriptor") for page in reader.pages
+                   for f in page["/Resources"]["/Font"].values()]
+    assert any("DejaVu" in str(name) for name in fonts), fonts
+    assert any(d and "/FontFile2" in d.get_object() for d in descriptors), "font not embedded"
     flat = re.sub(r"\s+", " ", text)
     assert user["name"] in flat
     assert public_id in flat
