@@ -8,6 +8,8 @@ function), what feedback to give, and whether a human must grade it.
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from marshmallow import Schema, ValidationError
@@ -67,30 +69,82 @@ class QuestionType:
         except ValidationError as exc:
             raise ItemValidationError(flatten_errors(exc.messages, "payload")) from None
 
-    def load_response(self, raw: Any, payload: dict) -> dict:
-        """A learner's raw answer, validated against the item; raises ItemValidationError."""
+    def load_response(self, raw: Any, payload: dict, *, previous: dict | None = None) -> dict:
+        """A learner's raw answer, validated against the item; raises ItemValidationError.
+
+        ``previous`` is the answer saved before, for types whose answers only grow (a
+        scenario's path cannot be walked back)."""
         try:
             return self.response_schema().load(raw)
         except ValidationError as exc:
             raise ItemValidationError(flatten_errors(exc.messages, "response")) from None
 
-    def response_from_form(self, values: list[str]) -> dict | None:
-        """The raw response posted by the plain HTML form (field ``item-<position>``);
-        None when the learner gave nothing."""
+    def response_from_form(self, fields: dict[str, list[str]]) -> dict | None:
+        """The raw response posted by the HTML form; None when the learner gave nothing.
+
+        ``fields`` maps the part after ``item-<position>`` to the posted values: the inputs
+        named ``item-3`` arrive under ``""``, those named ``item-3.justification`` under
+        ``"justification"``."""
         raise NotImplementedError
 
-    def learner_view(self, payload: dict, *, seed: int = 0) -> dict:
-        """What the learner's browser may receive before answering: never the key."""
+    def learner_view(self, payload: dict, *, seed: int = 0,
+                     response: dict | None = None) -> dict:
+        """What the learner's browser may receive before the item is graded: never a key,
+        a weight, feedback or an unreached branch. ``response`` is the answer saved so far
+        (a scenario shows the step it has reached)."""
         raise NotImplementedError
 
-    def score(self, payload: dict, response: dict | None, outcomes: list[str]) -> Score:
-        """Score a validated response (None: unanswered). Pure and deterministic."""
+    def score(self, payload: dict, response: dict | None, outcomes: list[str], *,
+              grades: dict | None = None) -> Score:
+        """Score a validated response (None: unanswered). Pure and deterministic.
+
+        ``grades`` holds a trainer's rubric grades for the parts a human grades; without them
+        such a type returns ``Score(pending=True)`` with the machine-scored part only."""
         raise NotImplementedError
 
-    def feedback(self, payload: dict, response: dict | None) -> Feedback:
+    def feedback(self, payload: dict, response: dict | None, *,
+                 grades: dict | None = None) -> Feedback:
         """Feedback on a response, shown when the feedback policy allows."""
         raise NotImplementedError
 
-    def needs_human_grading(self, payload: dict) -> bool:
-        """True when a trainer must grade (part of) a response."""
+    def needs_human_grading(self, payload: dict, response: dict | None = None) -> bool:
+        """True when a trainer must grade (part of) this response."""
         return False
+
+    def rubric(self, payload: dict) -> dict | None:
+        """The rubric a trainer grades with: ``{"criteria": [{"id", "title", "levels":
+        [{"id", "label", "points", "description"}]}]}``; None for machine-scored types."""
+        return None
+
+
+def call(method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call a plugin's method with the keyword arguments it accepts.
+
+    Keyword arguments are added to the contract over time; a plugin written against an older
+    contract (accepting fewer of them) keeps working, as pluggy does for hooks."""
+    accepted = _accepted_keywords(method)
+    if accepted is not None:
+        kwargs = {k: v for k, v in kwargs.items() if k in accepted}
+    return method(*args, **kwargs)
+
+
+def _accepted_keywords(method: Callable[..., Any]) -> set[str] | None:
+    func = getattr(method, "__func__", method)
+    cached = getattr(func, "_oe_accepted", _MISSING)
+    if cached is not _MISSING:
+        return cached
+    params = inspect.signature(method).parameters.values()
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
+        accepted = None
+    else:
+        accepted = {p.name for p in params
+                    if p.kind in (inspect.Parameter.KEYWORD_ONLY,
+                                  inspect.Parameter.POSITIONAL_OR_KEYWORD)}
+    try:
+        func._oe_accepted = accepted
+    except (AttributeError, TypeError):
+        pass
+    return accepted
+
+
+_MISSING = object()

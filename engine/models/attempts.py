@@ -16,7 +16,8 @@ class Attempt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
-    status: Mapped[str] = mapped_column(String(20), default="in_progress")  # in_progress | graded
+    # in_progress -> awaiting_grading (a trainer must grade a part) -> graded
+    status: Mapped[str] = mapped_column(String(20), default="in_progress")
     seed: Mapped[int] = mapped_column(Integer)
     form: Mapped[list] = mapped_column()  # item version ids, in the order shown
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -46,6 +47,11 @@ class Response(Base):
     earned: Mapped[float | None] = mapped_column(Float)
     possible: Mapped[float | None] = mapped_column(Float)
     evidence: Mapped[dict | None] = mapped_column()
+    # Human grading: pending until a trainer has graded the rubric part of the answer.
+    pending: Mapped[bool] = mapped_column(default=False, index=True)
+    grades: Mapped[dict | None] = mapped_column()  # {"criteria": {id: level}, "comment": str}
+    graded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    graded_at: Mapped[datetime | None] = mapped_column()
 
     attempt: Mapped[Attempt] = relationship(back_populates="responses")
     item_version = relationship("ItemVersion")

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.domain.outcomes import sort_key
-from engine.domain.questiontypes import ItemValidationError
+from engine.domain.questiontypes import ItemValidationError, call
 from engine.domain.scoring import Evidence, add_evidence
 from engine.models import Assessment, Attempt, Item, ItemVersion, Module, Response, User, utcnow
 from engine.plugins import Plugins
@@ -89,23 +89,28 @@ def deliver(session: Session, plugins: Plugins, attempt: Attempt) -> list[Delive
     for position, version_id in enumerate(attempt.form):
         version = versions[version_id]
         qtype = plugins.question_types.get(version.type)
-        delivered.append(DeliveredItem(
-            position=position, version=version,
-            view=qtype.learner_view(version.payload, seed=attempt.seed + position),
-            answer=answers.get(version_id), template=qtype.templates["deliver"]))
+        answer = answers.get(version_id)
+        view = call(qtype.learner_view, version.payload, seed=attempt.seed + position,
+                    response=answer)
+        delivered.append(DeliveredItem(position=position, version=version, view=view,
+                                       answer=answer, template=qtype.templates["deliver"]))
     return delivered
 
 
 def response_from_form(session: Session, plugins: Plugins, attempt: Attempt, position: int,
-                       values: list) -> dict:
-    """The response an item's form values stand for, as its question type reads them."""
+                       fields: dict) -> dict | None:
+    """The response an item's form fields stand for, as its question type reads them.
+
+    ``fields`` maps the part of the field name after ``item-<position>`` ("" or ".name"
+    without the dot) to the list of posted values."""
     if not 0 <= position < len(attempt.form):
         raise LookupError("No such question in this attempt.")
-    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-        raise ValueError("form values must be a list of strings")
+    if not isinstance(fields, dict) or not all(
+            isinstance(k, str) and isinstance(v, list) and all(isinstance(x, str) for x in v)
+            for k, v in fields.items()):
+        raise ValueError("form fields must map names to lists of strings")
     version = session.get(ItemVersion, attempt.form[position])
-    raw = plugins.question_types.get(version.type).response_from_form(values)
-    return raw if raw is not None else {}
+    return plugins.question_types.get(version.type).response_from_form(fields)
 
 
 def save_answer(session: Session, plugins: Plugins, attempt: Attempt, position: int,
@@ -116,9 +121,10 @@ def save_answer(session: Session, plugins: Plugins, attempt: Attempt, position: 
     if not 0 <= position < len(attempt.form):
         raise LookupError("No such question in this attempt.")
     version = session.get(ItemVersion, attempt.form[position])
-    answer = plugins.question_types.get(version.type).load_response(raw, version.payload)
     response = session.scalar(select(Response).where(
         Response.attempt_id == attempt.id, Response.item_version_id == version.id))
+    answer = call(plugins.question_types.get(version.type).load_response, raw, version.payload,
+                  previous=response.answer if response is not None else None)
     if response is None:
         response = Response(attempt_id=attempt.id, item_version_id=version.id,
                             position=position)
@@ -136,21 +142,34 @@ def save_answer(session: Session, plugins: Plugins, attempt: Attempt, position: 
 
 
 def submit_attempt(session: Session, plugins: Plugins, attempt: Attempt) -> bool:
-    """Grade an open attempt once. Returns False when it had been submitted already."""
+    """Grade an open attempt once. Returns False when it had been submitted already.
+
+    Parts that a trainer must grade stay pending; the attempt then waits in
+    ``awaiting_grading`` with a provisional score until every part is graded."""
     claimed = session.execute(
         update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "in_progress")
-        .values(status="graded", submitted_at=utcnow())
+        .values(status="awaiting_grading", submitted_at=utcnow())
     ).rowcount
     if not claimed:
         session.rollback()
         session.refresh(attempt)
         return False
     session.refresh(attempt)
+    score_attempt(session, plugins, attempt)
+    session.commit()
+    return True
+
+
+def score_attempt(session: Session, plugins: Plugins, attempt: Attempt) -> None:
+    """(Re)score every response of a submitted attempt and set its totals and status.
+
+    Called at submission and again whenever a trainer grades a part; the caller commits."""
     versions = {v.id: v for v in session.scalars(
         select(ItemVersion).where(ItemVersion.id.in_(attempt.form)))}
     responses = {r.item_version_id: r for r in attempt.responses}
     earned = possible = 0.0
     evidence: dict[str, Evidence] = {}
+    pending = False
     for position, version_id in enumerate(attempt.form):
         version = versions[version_id]
         qtype = plugins.question_types.get(version.type)
@@ -160,30 +179,33 @@ def submit_attempt(session: Session, plugins: Plugins, attempt: Attempt) -> bool
                                 position=position, answer=None)
             session.add(response)
         try:
-            answer = (qtype.load_response(response.answer, version.payload)
+            answer = (call(qtype.load_response, response.answer, version.payload)
                       if response.answer is not None else None)
         except ItemValidationError:
             answer = None  # a stored answer the item no longer accepts counts as unanswered
-        score = qtype.score(version.payload, answer, list(version.outcomes))
+        score = call(qtype.score, version.payload, answer, list(version.outcomes),
+                     grades=response.grades)
         response.earned, response.possible = score.earned, score.possible
+        response.pending = score.pending
         response.evidence = {code: [ev.earned, ev.possible]
                              for code, ev in score.evidence.items()}
         earned += score.earned
         possible += score.possible
+        pending = pending or score.pending
         evidence = add_evidence(evidence, score.evidence)
     attempt.earned, attempt.possible = round(earned, 6), possible
     attempt.outcome_results = {code: {"earned": round(ev.earned, 6), "possible": ev.possible}
                                for code, ev in sorted(evidence.items(),
-                                                         key=lambda kv: sort_key(kv[0]))}
+                                                      key=lambda kv: sort_key(kv[0]))}
     percent = 100 * earned / possible if possible else 0
-    attempt.passed = percent + 1e-9 >= attempt.assessment.pass_mark
-    session.commit()
-    return True
+    attempt.status = "awaiting_grading" if pending else "graded"
+    # Provisional while pending: `passed` is only decided on the final score.
+    attempt.passed = None if pending else percent + 1e-9 >= attempt.assessment.pass_mark
 
 
 def review(session: Session, plugins: Plugins, attempt: Attempt) -> list[dict]:
     """Per item of a graded attempt: the learner's answer, score and feedback with solution."""
-    if attempt.status != "graded":
+    if attempt.status == "in_progress":
         raise DeliveryError("Feedback is shown after the attempt is submitted.")
     versions = {v.id: v for v in session.scalars(
         select(ItemVersion).where(ItemVersion.id.in_(attempt.form)))}
@@ -194,12 +216,14 @@ def review(session: Session, plugins: Plugins, attempt: Attempt) -> list[dict]:
         qtype = plugins.question_types.get(version.type)
         response = responses.get(version_id)
         answer = response.answer if response else None
+        grades = response.grades if response else None
         rows.append({
             "position": position, "version": version, "answer": answer,
             "earned": response.earned if response else 0.0,
             "possible": response.possible if response else 0.0,
+            "pending": bool(response and response.pending), "grades": grades,
             "payload": version.payload,
-            "feedback": qtype.feedback(version.payload, answer),
+            "feedback": call(qtype.feedback, version.payload, answer, grades=grades),
             "template": qtype.templates["review"],
         })
     return rows

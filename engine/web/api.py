@@ -38,8 +38,9 @@ def attempt(attempt_id: int):
 def save_answer(attempt_id: int, position: int):
     """Autosave one answer. 409 once the attempt is submitted; 422 for a malformed answer.
 
-    The body is the type's response object, or ``{"form": [values]}`` with the values of the
-    item's form fields, which the question type turns into its response (the page sends that).
+    The body is the type's response object, or ``{"form": {part: [values]}}`` with the
+    values of the item's form fields, which the question type turns into its response (the
+    page sends that).
     """
     attempt = _own_attempt(attempt_id)
     raw = request.get_json(silent=True)
@@ -48,6 +49,8 @@ def save_answer(attempt_id: int, position: int):
     try:
         if set(raw) == {"form"}:
             raw = delivery.response_from_form(db(), plugins(), attempt, position, raw["form"])
+            if raw is None:
+                return jsonify(saved=False, position=position)
         response = delivery.save_answer(db(), plugins(), attempt, position, raw)
     except delivery.DeliveryError as exc:
         return jsonify(error=str(exc)), 409

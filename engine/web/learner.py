@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -12,6 +14,9 @@ from engine.services.markdown import render_markdown
 from engine.web.common import db, plugins
 
 bp = Blueprint("learner", __name__)
+
+# Form fields of an item: "item-3" or "item-3.justification".
+ITEM_FIELD = re.compile(r"^item-(?P<position>\d+)(?:\.(?P<part>[a-z_]+))?$")
 
 
 @bp.route("/")
@@ -64,6 +69,7 @@ def start(uid: str):
     return redirect(url_for("learner.attempt", attempt_id=attempt.id))
 
 
+
 def _own_attempt(attempt_id: int):
     try:
         return delivery.get_attempt(db(), attempt_id, current_user)
@@ -84,12 +90,17 @@ def attempt(attempt_id: int):
 
 def _answers_from_form(attempt, form) -> dict[int, dict]:
     """Answers posted by the plain HTML form (the page also autosaves with JavaScript)."""
+    fields: dict[int, dict[str, list[str]]] = {}
+    for name in form:
+        match = ITEM_FIELD.match(name)
+        if match:
+            fields.setdefault(int(match["position"]), {})[match["part"] or ""] = \
+                form.getlist(name)
     answers = {}
-    for position in range(len(attempt.form)):
-        values = form.getlist(f"item-{position}")
-        if values:
-            answers[position] = delivery.response_from_form(db(), plugins(), attempt, position,
-                                                            values)
+    for position, item_fields in fields.items():
+        raw = delivery.response_from_form(db(), plugins(), attempt, position, item_fields)
+        if raw is not None:
+            answers[position] = raw
     return answers
 
 
@@ -110,10 +121,15 @@ def save(attempt_id: int):
             for problem in problems:
                 flash(problem, "error")
             return redirect(url_for("learner.attempt", attempt_id=attempt.id))
-    if request.form.get("action") == "submit":
+    action = request.form.get("action", "save")
+    if action == "submit":
         return _submit(attempt)
-    flash(_("Your answers are saved."), "info")
-    return redirect(url_for("learner.attempt", attempt_id=attempt.id))
+    anchor = None
+    if action.startswith("step-"):  # a scenario step was confirmed: return to that item
+        anchor = "item-" + action.removeprefix("step-")
+    else:
+        flash(_("Your answers are saved."), "info")
+    return redirect(url_for("learner.attempt", attempt_id=attempt.id, _anchor=anchor))
 
 
 def _submit(attempt):

@@ -62,7 +62,7 @@ class ChoiceQuestionType(QuestionType):
         "review": "questiontypes/choice/review.html",
     }
 
-    def load_response(self, raw, payload):
+    def load_response(self, raw, payload, *, previous=None):
         response = super().load_response(raw, payload)
         known = {o["id"] for o in payload["options"]}
         unknown = [c for c in response["choices"] if c not in known]
@@ -73,16 +73,16 @@ class ChoiceQuestionType(QuestionType):
         response["choices"] = sorted(set(response["choices"]))
         return response
 
-    def response_from_form(self, values):
-        return {"choices": list(values)}
+    def response_from_form(self, fields):
+        return {"choices": list(fields.get("", []))}
 
-    def learner_view(self, payload, *, seed=0):
+    def learner_view(self, payload, *, seed=0, response=None):
         options = [{"id": o["id"], "text": o["text"]} for o in payload["options"]]
         if payload.get("shuffle", True):
             random.Random(seed).shuffle(options)
         return {"multiple": payload["multiple"], "options": options}
 
-    def score(self, payload, response, outcomes):
+    def score(self, payload, response, outcomes, *, grades=None):
         points = payload.get("points", 1.0)
         chosen = set((response or {}).get("choices") or [])
         correct = {o["id"] for o in payload["options"] if o["correct"]}
@@ -97,7 +97,7 @@ class ChoiceQuestionType(QuestionType):
             earned = points if chosen == correct else 0.0
         return Score.for_outcomes(earned, points, outcomes)
 
-    def feedback(self, payload, response):
+    def feedback(self, payload, response, *, grades=None):
         chosen = set((response or {}).get("choices") or [])
         correct = {o["id"] for o in payload["options"] if o["correct"]}
         per_choice = {o["id"]: o["feedback"] for o in payload["options"]

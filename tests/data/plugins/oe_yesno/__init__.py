@@ -30,7 +30,8 @@ class YesNoQuestionType(QuestionType):
     response_schema = YesNoResponse
     templates = {"deliver": "yes_no/deliver.html", "review": "yes_no/review.html"}
 
-    def response_from_form(self, values):
+    def response_from_form(self, fields):
+        values = fields.get("", [])
         return {"value": values[-1]} if values else None
 
     def learner_view(self, payload, *, seed=0):

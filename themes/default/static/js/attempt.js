@@ -14,20 +14,25 @@
 
   function say(msg) { if (statusEl) { statusEl.textContent = msg || ""; } }
 
-  // The values of the item's form fields, as the plain form would post them; the server's
-  // question type turns them into its response, so this script knows no question type.
+  // The values of the item's form fields, as the plain form would post them, keyed by the
+  // part after "item-<position>" ("" or e.g. "justification"); the server's question type
+  // turns them into its response, so this script knows no question type.
   function answerOf(fieldset) {
-    var name = "item-" + fieldset.dataset.position;
-    var values = [];
-    fieldset.querySelectorAll("[name='" + name + "']").forEach(function (el) {
+    var prefix = "item-" + fieldset.dataset.position;
+    var fields = {};
+    fieldset.querySelectorAll("[name^='" + prefix + "']").forEach(function (el) {
+      var rest = el.name.slice(prefix.length);
+      if (rest && rest.charAt(0) !== ".") { return; }  // item-1 must not collect item-12
+      var part = rest.slice(1);
+      if (!(part in fields)) { fields[part] = []; }
       if ((el.type === "checkbox" || el.type === "radio") && !el.checked) { return; }
       if (el.tagName === "SELECT" && el.multiple) {
-        Array.prototype.forEach.call(el.selectedOptions, function (o) { values.push(o.value); });
+        Array.prototype.forEach.call(el.selectedOptions, function (o) { fields[part].push(o.value); });
         return;
       }
-      values.push(el.value);
+      fields[part].push(el.value);
     });
-    return { form: values };
+    return { form: fields };
   }
 
   function flush() {
@@ -57,11 +62,23 @@
     });
   }
 
-  form.addEventListener("change", function (event) {
+  function changed(event) {
     var fieldset = event.target.closest("fieldset[data-position]");
-    if (!fieldset) { return; }
+    // Some items commit on an explicit button instead (a scenario step cannot be undone).
+    if (!fieldset || fieldset.dataset.autosave === "off") { return; }
     pending[fieldset.dataset.position] = answerOf(fieldset);
-    flush();
+    if (event.type === "input") {  // typing: wait for a pause before saving
+      clearTimeout(typingTimer);
+      typingTimer = setTimeout(flush, 800);
+    } else {
+      flush();
+    }
+  }
+  var typingTimer = null;
+  form.addEventListener("change", changed);
+  form.addEventListener("input", function (event) {
+    if (event.target.tagName === "TEXTAREA" || event.target.type === "text" ||
+        event.target.type === "number") { changed(event); }
   });
   window.addEventListener("online", flush);
 
