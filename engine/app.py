@@ -54,6 +54,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     CSRFProtect(app)
     init_babel(app)
+    from engine.services.markdown import render_markdown
+
+    app.jinja_env.globals["render_markdown"] = render_markdown
 
     from engine.web import register_blueprints
 

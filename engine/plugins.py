@@ -22,6 +22,9 @@ ENTRY_POINT_GROUP = "outcome_engine.plugins"
 
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "plugins.choice",
+    "plugins.interview_scenario",
+    "plugins.coi_exercise",
+    "plugins.ethics_dilemma",
     "plugins.pdf_certificate",
 )
 

@@ -61,6 +61,9 @@ class QuestionType:
     response_schema: ClassVar[type[Schema]]
     #: template names by purpose: "deliver" (answer form), "review" (after grading)
     templates: ClassVar[dict[str, str]] = {}
+    #: dotted paths into the payload (``*`` for any key or index) of what the learner must
+    #: not see before grading: keys, weights, feedback. The conformance kit checks them.
+    secret_fields: ClassVar[tuple[str, ...]] = ()
 
     def validate_payload(self, payload: Any) -> dict:
         """The payload, normalised; raises ItemValidationError naming each bad field."""

@@ -14,6 +14,7 @@ def register_blueprints(app: Flask) -> None:
         certificates,
         errors,
         frameworks,
+        grading,
         learner,
         static,
         verify,
@@ -22,5 +23,5 @@ def register_blueprints(app: Flask) -> None:
     errors.register(app)
     auth.init_login(app)
     for module in (static, auth, learner, api, certificates, verify, frameworks, author,
-                   accreditation):
+                   grading, accreditation):
         app.register_blueprint(module.bp)

@@ -16,7 +16,7 @@ from engine.web.common import db, plugins
 bp = Blueprint("learner", __name__)
 
 # Form fields of an item: "item-3" or "item-3.justification".
-ITEM_FIELD = re.compile(r"^item-(?P<position>\d+)(?:\.(?P<part>[a-z_]+))?$")
+ITEM_FIELD = re.compile(r"^item-(?P<position>\d+)(?:\.(?P<part>[A-Za-z0-9_-]{1,60}))?$")
 
 
 @bp.route("/")

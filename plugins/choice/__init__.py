@@ -61,6 +61,7 @@ class ChoiceQuestionType(QuestionType):
         "deliver": "questiontypes/choice/deliver.html",
         "review": "questiontypes/choice/review.html",
     }
+    secret_fields = ("options.*.correct", "options.*.feedback")
 
     def load_response(self, raw, payload, *, previous=None):
         response = super().load_response(raw, payload)

@@ -29,6 +29,7 @@ class YesNoQuestionType(QuestionType):
     payload_schema = YesNoPayload
     response_schema = YesNoResponse
     templates = {"deliver": "yes_no/deliver.html", "review": "yes_no/review.html"}
+    secret_fields = ("answer",)
 
     def response_from_form(self, fields):
         values = fields.get("", [])

@@ -1,0 +1,210 @@
+"""Built-in plugin: country-of-origin information (COI) exercises (ESQF rows 19-22).
+
+The learner reads a case and source excerpts that belong to the item, chooses the sources
+that are relevant and reliable, judges statements as corroborated, contradicted or not
+addressed by the sources (naming the supporting source), and may write a non-leading
+confrontation question that a trainer grades with a rubric.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from engine.domain import rubrics
+from engine.domain.questiontypes import ItemValidationError, QuestionType
+from engine.domain.scoring import Feedback, Score
+from engine.hookspecs import hookimpl
+
+ID = validate.Regexp(r"^[A-Za-z0-9_-]{1,40}$", error="Use letters, digits, - or _ (at most 40).")
+VERDICTS = ("corroborated", "contradicted", "not_addressed")
+
+
+class SourceSchema(Schema):
+    id = fields.String(required=True, validate=ID)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    publisher = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    date = fields.String(required=True, validate=validate.Regexp(
+        r"^\d{4}(-\d{2}(-\d{2})?)?$", error="Write the date as YYYY, YYYY-MM or YYYY-MM-DD."))
+    text = fields.String(required=True, validate=validate.Length(min=1))
+    written_for_exercise = fields.Boolean(load_default=True)
+
+
+class StatementSchema(Schema):
+    id = fields.String(required=True, validate=ID)
+    text = fields.String(required=True, validate=validate.Length(min=1))
+    verdict = fields.String(required=True, validate=validate.OneOf(VERDICTS))
+    source = fields.String(load_default=None, allow_none=True)
+    feedback = fields.String(load_default="")
+
+
+class ConfrontationSchema(Schema):
+    prompt = fields.String(required=True, validate=validate.Length(min=1))
+    rubric = fields.Nested(rubrics.RubricSchema, required=True)
+
+
+class PointsSchema(Schema):
+    sources = fields.Float(load_default=2.0, validate=validate.Range(min=0))
+    statement = fields.Float(load_default=1.0, validate=validate.Range(min=0))
+
+
+class CoiPayloadSchema(Schema):
+    case = fields.String(required=True, validate=validate.Length(min=1))
+    sources = fields.List(fields.Nested(SourceSchema), required=True,
+                          validate=validate.Length(min=2, max=12))
+    relevant_sources = fields.List(fields.String(), required=True,
+                                   validate=validate.Length(min=1))
+    statements = fields.List(fields.Nested(StatementSchema), load_default=list,
+                             validate=validate.Length(max=12))
+    confrontation = fields.Nested(ConfrontationSchema, load_default=None, allow_none=True)
+    points = fields.Nested(PointsSchema, load_default=lambda: {"sources": 2.0,
+                                                               "statement": 1.0})
+
+    @validates_schema
+    def _check(self, data, **_kwargs):
+        ids = [s["id"] for s in data.get("sources", [])]
+        if len(ids) != len(set(ids)):
+            raise ValidationError("Source ids must be unique.", "sources")
+        unknown = [s for s in data.get("relevant_sources", []) if s not in ids]
+        if unknown:
+            raise ValidationError(f"Unknown source: {', '.join(unknown)}.", "relevant_sources")
+        st_ids = [s["id"] for s in data.get("statements", [])]
+        if len(st_ids) != len(set(st_ids)):
+            raise ValidationError("Statement ids must be unique.", "statements")
+        for index, statement in enumerate(data.get("statements", [])):
+            needs_source = statement["verdict"] != "not_addressed"
+            if needs_source and statement["source"] not in ids:
+                raise ValidationError({"statements": {index: {"source": [
+                    "A corroborated or contradicted statement names one of the sources."]}}})
+            if not needs_source and statement["source"]:
+                raise ValidationError({"statements": {index: {"source": [
+                    "A statement the sources do not address names no source."]}}})
+        if not data.get("statements") and not data.get("confrontation") \
+                and data["points"]["sources"] <= 0:
+            raise ValidationError("The exercise has nothing to score.", "points")
+
+
+class JudgementSchema(Schema):
+    verdict = fields.String(load_default=None, allow_none=True,
+                            validate=validate.OneOf(VERDICTS))
+    source = fields.String(load_default=None, allow_none=True)
+
+
+class CoiResponseSchema(Schema):
+    sources = fields.List(fields.String(), load_default=list, validate=validate.Length(max=12))
+    statements = fields.Dict(keys=fields.String(), values=fields.Nested(JudgementSchema),
+                             load_default=dict)
+    question = fields.String(load_default="", validate=validate.Length(max=3000))
+
+
+class CoiExerciseQuestionType(QuestionType):
+    name = "coi_exercise"
+    label = "Country-of-origin information exercise"
+    payload_schema = CoiPayloadSchema
+    response_schema = CoiResponseSchema
+    templates = {
+        "deliver": "questiontypes/coi_exercise/deliver.html",
+        "review": "questiontypes/coi_exercise/review.html",
+    }
+    secret_fields = ("relevant_sources", "statements.*.verdict", "statements.*.source",
+                     "statements.*.feedback", "confrontation.rubric")
+
+    def load_response(self, raw, payload, *, previous=None):
+        response = super().load_response(raw, payload)
+        source_ids = {s["id"] for s in payload["sources"]}
+        statement_ids = {s["id"] for s in payload["statements"]}
+        errors = {}
+        if set(response["sources"]) - source_ids:
+            errors["response.sources"] = "Unknown source."
+        for sid, judgement in response["statements"].items():
+            if sid not in statement_ids:
+                errors["response.statements"] = f"Unknown statement {sid!r}."
+            elif judgement.get("source") and judgement["source"] not in source_ids:
+                errors[f"response.statements.{sid}.source"] = "Unknown source."
+        if errors:
+            raise ItemValidationError(errors)
+        response["sources"] = sorted(set(response["sources"]))
+        return response
+
+    def response_from_form(self, fields):
+        statements = {}
+        for part, values in fields.items():
+            if part.startswith(("v-", "s-")) and values and values[-1]:
+                key = "verdict" if part.startswith("v-") else "source"
+                statements.setdefault(part[2:], {})[key] = values[-1]
+        question = (fields.get("question") or [""])[-1]
+        return {"sources": list(fields.get("sources", [])), "statements": statements,
+                "question": question}
+
+    def learner_view(self, payload, *, seed=0, response=None):
+        statements = [{"id": s["id"], "text": s["text"]} for s in payload["statements"]]
+        random.Random(seed).shuffle(statements)
+        confrontation = payload.get("confrontation")
+        return {
+            "case": payload["case"],
+            "sources": [{k: s[k] for k in ("id", "title", "publisher", "date", "text",
+                                           "written_for_exercise")} for s in payload["sources"]],
+            "statements": statements,
+            "verdicts": list(VERDICTS),
+            "confrontation": {"prompt": confrontation["prompt"]} if confrontation else None,
+        }
+
+    def _machine(self, payload, response):
+        response = response or {}
+        relevant = set(payload["relevant_sources"])
+        chosen = set(response.get("sources") or [])
+        share = (len(chosen & relevant) - len(chosen - relevant)) / len(relevant)
+        earned = payload["points"]["sources"] * max(0.0, share)
+        per_statement = payload["points"]["statement"]
+        judged = response.get("statements") or {}
+        for statement in payload["statements"]:
+            given = judged.get(statement["id"]) or {}
+            if given.get("verdict") != statement["verdict"]:
+                continue
+            if statement["verdict"] == "not_addressed":
+                earned += per_statement
+            else:
+                earned += per_statement / 2
+                if given.get("source") == statement["source"]:
+                    earned += per_statement / 2
+        possible = (payload["points"]["sources"]
+                    + per_statement * len(payload["statements"]))
+        return earned, possible
+
+    def needs_human_grading(self, payload, response=None):
+        return bool(payload.get("confrontation")) and bool(
+            ((response or {}).get("question") or "").strip())
+
+    def rubric(self, payload):
+        confrontation = payload.get("confrontation")
+        return confrontation["rubric"] if confrontation else None
+
+    def score(self, payload, response, outcomes, *, grades=None):
+        earned, possible = self._machine(payload, response)
+        rubric = self.rubric(payload)
+        pending = False
+        if rubric:
+            rubric_max = rubrics.max_points(rubric)
+            possible += rubric_max
+            if self.needs_human_grading(payload, response):
+                given = rubrics.points(rubric, grades)
+                pending = given is None
+                earned += min(given or 0.0, rubric_max)
+        score = Score.for_outcomes(earned, possible, outcomes)
+        return replace(score, pending=True) if pending else score
+
+    def feedback(self, payload, response, *, grades=None):
+        judged = (response or {}).get("statements") or {}
+        statements = [{"statement": s, "given": judged.get(s["id"]) or {},
+                       "right": (judged.get(s["id"]) or {}).get("verdict") == s["verdict"]}
+                      for s in payload["statements"]]
+        return Feedback(correct=None, solution={
+            "relevant_sources": payload["relevant_sources"], "statements": statements,
+            "grades": grades, "rubric": self.rubric(payload)})
+
+
+@hookimpl
+def register_question_types():
+    return [CoiExerciseQuestionType]

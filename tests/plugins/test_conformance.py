@@ -1,0 +1,41 @@
+"""The conformance kit run against every built-in question type and the outside test plugin."""
+
+from __future__ import annotations
+
+import sys
+
+from hypothesis import strategies as st
+
+from engine.config import ROOT
+from engine.testing import QuestionTypeConformance
+from plugins.choice import ChoiceQuestionType
+
+sys.path.insert(0, str(ROOT / "tests" / "data" / "plugins"))
+from oe_yesno import YesNoQuestionType  # noqa: E402
+
+sys.path.pop(0)
+
+
+def _options(n, correct):
+    return [{"id": f"o{i}", "text": f"Optie {i}", "correct": i in correct,
+             "feedback": f"Uitleg bij optie {i}"} for i in range(n)]
+
+
+class TestChoiceConformance(QuestionTypeConformance):
+    question_type = ChoiceQuestionType
+    payloads = [
+        {"options": _options(4, {1})},
+        {"multiple": True, "scoring": "partial", "options": _options(5, {0, 3})},
+        {"multiple": True, "options": _options(3, {0, 1, 2}), "points": 2},
+    ]
+
+    @staticmethod
+    def responses(payload):
+        ids = [o["id"] for o in payload["options"]]
+        return st.fixed_dictionaries({"choices": st.lists(st.sampled_from(ids), unique=True)})
+
+
+class TestYesNoConformance(QuestionTypeConformance):
+    question_type = YesNoQuestionType
+    payloads = [{"answer": "yes"}, {"answer": "no"}]
+    template_dirs = [ROOT / "tests" / "data" / "plugins" / "oe_yesno" / "templates"]
