@@ -118,6 +118,34 @@ def bank_copy(tmp_path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def domain_database_url(tmp_path_factory) -> tuple[str, str]:
+    """A SQLite database whose bank also holds the domain-type test items of tests/data."""
+    folder = tmp_path_factory.mktemp("domain")
+    bank = folder / "item_bank"
+    shutil.copytree(ROOT / "item_bank", bank)
+    data = ROOT / "tests" / "data"
+    shutil.copy(data / "domain_items.yaml", bank / "items" / "zz-domain-test.yaml")
+    shutil.copy(data / "domain_module.yaml", bank / "modules" / "zz-domain-test.yaml")
+    shutil.copy(data / "domain_scheme.yaml", bank / "schemes" / "zz-domain-test.yaml")
+    url = "sqlite:///" + str(folder / "domain.sqlite3")
+    prepare_database(url, ITEM_BANK_PATH=str(bank))
+    return url, str(bank)
+
+
+@pytest.fixture
+def domain_app(domain_database_url):
+    url, bank = domain_database_url
+    app = make_app(url, ITEM_BANK_PATH=bank)
+    yield app
+    db = app.extensions["oe_db"]
+    db.session.remove()
+    with db.engine.begin() as conn:
+        for table in USER_DATA_TABLES:
+            conn.execute(Base.metadata.tables[table].delete())
+    db.engine.dispose()
+
+
 class Auth:
     """Create users of a role and log the test client in as them."""
 

@@ -147,7 +147,6 @@ class CoiExerciseQuestionType(QuestionType):
             "sources": [{k: s[k] for k in ("id", "title", "publisher", "date", "text",
                                            "written_for_exercise")} for s in payload["sources"]],
             "statements": statements,
-            "verdicts": list(VERDICTS),
             "confrontation": {"prompt": confrontation["prompt"]} if confrontation else None,
         }
 

@@ -39,3 +39,41 @@ class TestYesNoConformance(QuestionTypeConformance):
     question_type = YesNoQuestionType
     payloads = [{"answer": "yes"}, {"answer": "no"}]
     template_dirs = [ROOT / "tests" / "data" / "plugins" / "oe_yesno" / "templates"]
+
+
+from plugins.coi_exercise import CoiExerciseQuestionType  # noqa: E402
+from plugins.ethics_dilemma import EthicsDilemmaQuestionType  # noqa: E402
+from plugins.interview_scenario import InterviewScenarioQuestionType  # noqa: E402
+from tests.plugins.samples import COI, DILEMMA, SCENARIO  # noqa: E402
+
+
+class TestInterviewScenarioConformance(QuestionTypeConformance):
+    question_type = InterviewScenarioQuestionType
+    payloads = [SCENARIO]
+
+    @staticmethod
+    def responses(payload):
+        return st.sampled_from([{"path": p} for p in
+                                ([], ["c1"], ["c1", "c3"], ["c2", "c5", "c4"], ["c2", "c6"])])
+
+
+class TestCoiExerciseConformance(QuestionTypeConformance):
+    question_type = CoiExerciseQuestionType
+    payloads = [COI]
+    public_fields = ("sources.*.id",)  # the key names sources the learner sees anyway
+
+    @staticmethod
+    def responses(payload):
+        return st.fixed_dictionaries({
+            "sources": st.lists(st.sampled_from(["src1", "src2", "src3"]), unique=True),
+            "question": st.text(max_size=30)})
+
+
+class TestEthicsDilemmaConformance(QuestionTypeConformance):
+    question_type = EthicsDilemmaQuestionType
+    payloads = [DILEMMA]
+
+    @staticmethod
+    def responses(payload):
+        return st.fixed_dictionaries({"option": st.sampled_from(["a", "b", "c"]),
+                                      "justification": st.text(max_size=40)})
