@@ -23,7 +23,7 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d engine/translations
 
 setup: install
-	$(BIN)/flask --app wsgi setup
+	$(BIN)/flask --app wsgi setup --demo
 
 run: setup
 	@echo "Serving Outcome Engine on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"

@@ -107,8 +107,9 @@ def register_commands(app: Flask) -> None:
         click.echo(f"Created {role} {email}.")
 
     @app.cli.command("setup")
-    @click.option("--demo/--no-demo", default=True, show_default=True,
-                  help="Create the demo accounts.")
+    @click.option("--demo/--no-demo", default=False, show_default=True,
+                  help="Create the demo accounts (with published passwords: not for "
+                       "production).")
     def setup(demo: bool):
         """Migrate, load the framework and the item bank, create demo accounts (idempotent)."""
         db = get_db()

@@ -22,6 +22,12 @@ ENTRY_POINT_GROUP = "outcome_engine.plugins"
 
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "plugins.choice",
+    "plugins.true_false",
+    "plugins.short_text",
+    "plugins.numeric",
+    "plugins.ordering",
+    "plugins.matching",
+    "plugins.hotspot_text",
     "plugins.interview_scenario",
     "plugins.coi_exercise",
     "plugins.ethics_dilemma",

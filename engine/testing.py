@@ -14,7 +14,8 @@ Usage in a plugin's tests::
             return st.fixed_dictionaries({"value": st.sampled_from(["yes", "no"])})
 
 The kit checks: every sample payload survives a round trip through the payload schema; the
-learner view carries no key (the values at ``secret_fields`` never appear in it, and changing
+page's opaque ids map back to the author's (``decode_response(encode_response(r)) == r``);
+the learner view carries no key (the values at ``secret_fields`` never appear in it, and changing
 them does not change it); any response, valid or not, is either refused with
 ItemValidationError or scored within 0 and possible, deterministically; feedback never
 raises; the declared templates exist. It needs hypothesis (a test dependency).
@@ -180,6 +181,10 @@ class QuestionTypeConformance:
                 response = call(qtype.load_response, raw, payload, previous=None)
             except ItemValidationError:
                 return
+            encoded = call(qtype.encode_response, response, payload, seed=11)
+            decoded = call(qtype.decode_response, encoded, payload, seed=11)
+            assert call(qtype.load_response, decoded, payload, previous=None) == response, \
+                "decode_response does not undo encode_response"
             score = call(qtype.score, payload, response, OUTCOMES, grades=None)
             assert isinstance(score, Score)
             assert 0 <= score.earned <= score.possible

@@ -28,13 +28,18 @@ def start_attempt(client, assessment: str = DEMO_ASSESSMENT) -> int:
     return int(match.group(1))
 
 
-def correct_answer(payload: dict) -> dict:
-    return {"choices": [o["id"] for o in payload["options"] if o.get("correct")]}
+def _tokens(view: dict, payload: dict, correct: bool) -> list[str]:
+    """The page's opaque ids of the right (or wrong) options, found through their texts."""
+    by_text = {o["text"]: o["id"] for o in view["options"]}
+    return [by_text[o["text"]] for o in payload["options"] if bool(o.get("correct")) == correct]
 
 
-def wrong_answer(payload: dict) -> dict:
-    wrong = [o["id"] for o in payload["options"] if not o.get("correct")]
-    return {"choices": wrong[:1]}
+def correct_answer(view: dict, payload: dict) -> dict:
+    return {"choices": _tokens(view, payload, True)}
+
+
+def wrong_answer(view: dict, payload: dict) -> dict:
+    return {"choices": _tokens(view, payload, False)[:1]}
 
 
 def answer_all(client, attempt_id: int, *, correct: bool = True, limit: int | None = None):
@@ -44,7 +49,8 @@ def answer_all(client, attempt_id: int, *, correct: bool = True, limit: int | No
     by_stem = {item["stem"]: item for item in items.values()}
     for entry in data["items"][:limit]:
         payload = by_stem[entry["stem"]]["payload"]
-        answer = correct_answer(payload) if correct else wrong_answer(payload)
+        view = entry["view"]
+        answer = correct_answer(view, payload) if correct else wrong_answer(view, payload)
         response = client.put(f"/api/attempts/{attempt_id}/answers/{entry['position']}",
                               json=answer)
         assert response.status_code == 200, response.get_data(as_text=True)

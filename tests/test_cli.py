@@ -32,9 +32,9 @@ def test_export_of_an_unknown_framework_says_so(runner):
 
 
 def test_setup_twice_changes_nothing(runner):
-    result = runner.invoke(args=["setup"])
+    result = runner.invoke(args=["setup", "--demo"])
     assert result.exit_code == 0, result.output
-    again = runner.invoke(args=["setup"])
+    again = runner.invoke(args=["setup", "--demo"])
     assert again.exit_code == 0
     assert " 0 new, 0 updated" in again.output
     assert "new, 0 updated" in again.output and "learner@example.org" in again.output

@@ -114,3 +114,39 @@ def test_loading_twice_changes_nothing_and_edits_make_versions(bank_copy, tmp_pa
         assert item.current_version.title == "Nieuwe titel"
         assert session.scalar(select(func.count()).select_from(Item)) == items
     engine.dispose()
+
+
+def _module_file(bank_copy):
+    return next((bank_copy / "modules").glob("persoonlijk-onderhoud.yaml"))
+
+
+@pytest.mark.parametrize(("setup", "message"), [
+    (lambda b: (b / "modules" / "copy.yaml").write_text(_module_file(b).read_text()),
+     "Duplicate module id"),
+    (lambda b: (b / "frameworks" / "bad.json").write_text('{"code": "X", "title": "x"}'),
+     "bad.json: field 'cells': Missing data"),
+    (lambda b: (b / "frameworks" / "list.json").write_text("[1, 2]"), "Invalid input type"),
+    (lambda b: (b / "items" / "empty.yaml").write_text(""), "The file is empty"),
+])
+def test_bank_wide_problems_are_reported_not_raised(bank_copy, setup, message):
+    setup(bank_copy)
+    with pytest.raises(ItemBankError) as excinfo:
+        read_bank(bank_copy, QT)
+    assert message in str(excinfo.value)
+    assert len(excinfo.value.problems) <= 2  # no cascade of follow-on problems
+
+
+def test_an_item_twice_in_an_assessment_is_refused(bank_copy):
+    path = _module_file(bank_copy)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["assessments"][0]["items"].append(data["assessments"][0]["items"][0])
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ItemBankError, match="An item appears twice"):
+        read_bank(bank_copy, QT)
+
+
+def test_a_source_outside_the_sources_folder_is_refused(bank_copy):
+    _edit_first_item(bank_copy, lambda i: i.update(
+        source={"document": "../../../../etc/passwd", "lines": [1, 2]}))
+    with pytest.raises(ItemBankError, match="No source document"):
+        read_bank(bank_copy, QT)

@@ -8,8 +8,9 @@ function), what feedback to give, and whether a human must grade it.
 
 from __future__ import annotations
 
+import hashlib
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from marshmallow import Schema, ValidationError
@@ -82,6 +83,17 @@ class QuestionType:
         except ValidationError as exc:
             raise ItemValidationError(flatten_errors(exc.messages, "response")) from None
 
+    def encode_response(self, response: dict, payload: dict, *, seed: int = 0) -> dict:
+        """A saved response as the learner's page sees it: with the same opaque ids as
+        ``learner_view`` (see Tokens). Types whose view shows the author's ids keep this."""
+        return response
+
+    def decode_response(self, raw: Any, payload: dict, *, seed: int = 0) -> Any:
+        """A response sent by the learner's page (opaque ids) with the author's ids again;
+        the inverse of ``encode_response``. Unknown tokens are kept, for load_response to
+        refuse."""
+        return raw
+
     def response_from_form(self, fields: dict[str, list[str]]) -> dict | None:
         """The raw response posted by the HTML form; None when the learner gave nothing.
 
@@ -118,6 +130,32 @@ class QuestionType:
         """The rubric a trainer grades with: ``{"criteria": [{"id", "title", "levels":
         [{"id", "label", "points", "description"}]}]}``; None for machine-scored types."""
         return None
+
+
+class Tokens:
+    """Opaque ids for what a learner's page shows, one set per attempt and item.
+
+    Authors name options ``a, b, c`` and often put the right one first; an ordering lists its
+    elements in the right order. The ids a page carries must not tell that: a type's
+    ``learner_view`` shows ``Tokens(seed).hide(id)`` and ``decode_response`` maps them back.
+    The seed is the attempt's secret, so a token cannot be turned back into an author's id.
+    """
+
+    def __init__(self, seed: int):
+        self.seed = seed
+
+    def hide(self, real_id: str) -> str:
+        digest = hashlib.sha256(f"{self.seed}:{real_id}".encode()).hexdigest()
+        return "x" + digest[:10]
+
+    def reveal(self, token: Any, candidates: Iterable[str]) -> Any:
+        """The author's id behind a token, or the token itself when it matches none."""
+        if not isinstance(token, str):
+            return token
+        for real_id in candidates:
+            if self.hide(real_id) == token:
+                return real_id
+        return token
 
 
 def call(method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

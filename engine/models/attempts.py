@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.models.base import Base, utcnow
@@ -12,6 +12,10 @@ from engine.models.base import Base, utcnow
 
 class Attempt(Base):
     __tablename__ = "attempts"
+    # At most one open attempt per learner and assessment, whatever the number of workers.
+    __table_args__ = (Index("uq_attempts_open", "user_id", "assessment_id", unique=True,
+                            sqlite_where=text("status = 'in_progress'"),
+                            postgresql_where=text("status = 'in_progress'")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -44,6 +48,9 @@ class Response(Base):
     position: Mapped[int] = mapped_column(Integer)
     answer: Mapped[dict | None] = mapped_column()
     saved_at: Mapped[datetime | None] = mapped_column()
+    # Counts the saves; a page posts the number it showed, so a stale tab cannot overwrite
+    # a newer answer (Moodle's "sequence check").
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
     earned: Mapped[float | None] = mapped_column(Float)
     possible: Mapped[float | None] = mapped_column(Float)
     evidence: Mapped[dict | None] = mapped_column()

@@ -80,3 +80,38 @@ class SchemeSchema(Schema):
     requires = fields.Nested(SchemeRequiresSchema, required=True)
     validity_months = fields.Integer(load_default=None, allow_none=True,
                                      validate=validate.Range(min=1, max=240))
+
+
+class CellSchema(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]+-[EP]-\d+[a-i]$"))
+    matrix = fields.String(required=True, validate=validate.OneOf(["educational",
+                                                                   "professional"]))
+    group = fields.String(required=True)
+    area = fields.String(required=True)
+    row = fields.Integer(required=True)
+    cell = fields.String(required=True, validate=validate.OneOf(list("abcdefghi")))
+    complexity = fields.String(required=True, validate=validate.OneOf(["A", "B", "C"]))
+    eqf_level = fields.String(required=True, validate=validate.OneOf(list(BAND_LEVELS)))
+    dimension = fields.String(required=True, validate=validate.OneOf(
+        ["knowledge", "skill", "responsibility_autonomy"]))
+    text = fields.String(required=True)
+
+
+class AreaSchema(Schema):
+    name = fields.String(required=True)
+    rows = fields.List(fields.Integer(), required=True)
+
+
+class GroupSchema(Schema):
+    name = fields.String(required=True)
+    areas = fields.List(fields.Nested(AreaSchema), required=True)
+
+
+class FrameworkSchema(Schema):
+    """A framework file (item_bank/frameworks/*.json), as the ESQF extractor writes it."""
+
+    code = fields.String(required=True)
+    title = fields.String(required=True)
+    groups = fields.List(fields.Nested(GroupSchema), required=True)
+    cells = fields.List(fields.Nested(CellSchema), required=True,
+                        validate=validate.Length(min=1))

@@ -16,7 +16,13 @@ import yaml
 from marshmallow import Schema, ValidationError
 
 from engine.domain.questiontypes import ItemValidationError, flatten_errors
-from engine.schemas.bank import BAND_LEVELS, ItemSchema, ModuleSchema, SchemeSchema
+from engine.schemas.bank import (
+    BAND_LEVELS,
+    FrameworkSchema,
+    ItemSchema,
+    ModuleSchema,
+    SchemeSchema,
+)
 
 
 @dataclass(frozen=True)
@@ -85,7 +91,14 @@ def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> tuple[Any, An
         problems.append(Problem(name, f"Not valid YAML: {getattr(exc, 'problem', exc)}",
                                 line=mark.line + 1 if mark else None))
         return None, None
+    if data is None:
+        problems.append(Problem(name, "The file is empty."))
+        return None, None
     return data, node
+
+
+def _line_count(path: Path) -> int:
+    return len(path.read_text(encoding="utf-8", errors="replace").splitlines())
 
 
 def _child(node: Any, key: str | int) -> Any:
@@ -155,11 +168,19 @@ def read_bank(root: Path | str, question_types) -> Bank:
     bank = Bank(root=root)
     for path in sorted((root / "frameworks").glob("*.json")):
         try:
-            bank.frameworks.append(json.loads(path.read_text(encoding="utf-8")))
+            data = json.loads(path.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError) as exc:
             problems.append(Problem(_relative(path, root), f"Not valid JSON: {exc}"))
-    outcomes = load_outcome_index(root) if not problems else {}
-    sources = root / "sources"
+            continue
+        framework, found = _schema_problems(FrameworkSchema(), data, _relative(path, root),
+                                            None, None)
+        problems.extend(found)
+        if framework:
+            bank.frameworks.append(data)
+    # Outcomes of the frameworks that validated: one broken framework file must not make
+    # every item of the bank report an unknown outcome.
+    outcomes = {cell["code"]: cell for data in bank.frameworks for cell in data["cells"]}
+    sources = (root / "sources").resolve()
 
     seen_items: dict[str, str] = {}
     for path in sorted((root / "items").rglob("*.yaml")):
@@ -189,14 +210,14 @@ def read_bank(root: Path | str, question_types) -> Bank:
                                         line=_line(item_node, "outcomes")))
             src = item.get("source")
             if src:
-                doc = sources / src["document"]
-                if not doc.is_file():
+                doc = (sources / src["document"]).resolve()
+                if not doc.is_relative_to(sources) or not doc.is_file():
                     problems.append(Problem(name, f"No source document {src['document']!r} in "
                                             f"{_relative(sources, root)}.", item=uid,
                                             field="source.document",
                                             line=_line(item_node, "source")))
                 elif src.get("lines"):
-                    total = len(doc.read_text(encoding="utf-8").splitlines())
+                    total = _line_count(doc)
                     if src["lines"][1] > total:
                         problems.append(Problem(name, f"{src['document']} has {total} lines.",
                                                 item=uid, field="source.lines",
@@ -225,6 +246,10 @@ def read_bank(root: Path | str, question_types) -> Bank:
         scheme, found = _schema_problems(SchemeSchema(), data, name, node,
                                          data.get("id") if isinstance(data, dict) else None)
         problems.extend(found)
+        if scheme and scheme["id"] in scheme_ids:
+            problems.append(Problem(name, "Duplicate scheme id.", item=scheme["id"], field="id",
+                                    line=_line(node, "id")))
+            continue
         if scheme:
             for msg in _check_outcomes(scheme["outcomes"], None, outcomes):
                 problems.append(Problem(name, msg, item=scheme["id"], field="outcomes",
@@ -233,6 +258,7 @@ def read_bank(root: Path | str, question_types) -> Bank:
             bank.schemes.append(scheme)
 
     assessments: set[str] = set()
+    module_ids: dict[str, str] = {}
     for path in sorted((root / "modules").glob("*.yaml")):
         name = _relative(path, root)
         data, node = _read_yaml(path, root, problems)
@@ -243,9 +269,29 @@ def read_bank(root: Path | str, question_types) -> Bank:
         problems.extend(found)
         if not module:
             continue
+        if module["id"] in module_ids:
+            problems.append(Problem(name, f"Duplicate module id; also in "
+                                    f"{module_ids[module['id']]}.", item=module["id"],
+                                    field="id", line=_line(node, "id")))
+            continue
+        module_ids[module["id"]] = name
+        lesson_ids = [lesson["id"] for lesson in module["lessons"]]
+        for dup in sorted({x for x in lesson_ids if lesson_ids.count(x) > 1}):
+            problems.append(Problem(name, f"Duplicate lesson id {dup!r}.", item=module["id"],
+                                    field="lessons"))
         for a_index, assessment in enumerate(module["assessments"]):
             where = f"assessments.{a_index}"
+            if assessment["id"] in assessments:
+                problems.append(Problem(name, "Duplicate assessment id (assessment ids are "
+                                        "unique across modules).", item=assessment["id"],
+                                        field=f"{where}.id", line=_line(node, f"{where}.id")))
             assessments.add(assessment["id"])
+            repeated = sorted({u for u in assessment["items"]
+                               if assessment["items"].count(u) > 1})
+            if repeated:
+                problems.append(Problem(name, "An item appears twice: " + ", ".join(repeated)
+                                        + ".", item=assessment["id"], field=f"{where}.items",
+                                        line=_line(node, f"{where}.items")))
             for i_index, uid in enumerate(assessment["items"]):
                 if uid not in seen_items:
                     problems.append(Problem(name, f"No item {uid!r} in the bank.",

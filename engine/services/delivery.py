@@ -24,6 +24,14 @@ class DeliveryError(Exception):
     """An action on an attempt that is not allowed now (shown to the learner)."""
 
 
+class StaleAnswerError(Exception):
+    """The answer was saved meanwhile from another page; the newer one is kept."""
+
+    def __init__(self, sequence: int):
+        self.sequence = sequence
+        super().__init__("This answer was changed in another window; the newer answer is kept.")
+
+
 @dataclass
 class DeliveredItem:
     position: int
@@ -31,6 +39,7 @@ class DeliveredItem:
     view: dict  # the learner-safe view from the question type
     answer: dict | None
     template: str
+    sequence: int = 0
 
 
 def list_modules(session: Session) -> list[Module]:
@@ -68,7 +77,13 @@ def start_attempt(session: Session, user: User, assessment: Assessment) -> Attem
     attempt = Attempt(user_id=user.id, assessment_id=assessment.id, form=form,
                       seed=secrets.randbelow(2**31))
     session.add(attempt)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # a double click started it twice: one open attempt per learner
+        session.rollback()
+        return session.scalar(select(Attempt).where(
+            Attempt.user_id == user.id, Attempt.assessment_id == assessment.id,
+            Attempt.status == "in_progress"))
     return attempt
 
 
@@ -85,15 +100,19 @@ def deliver(session: Session, plugins: Plugins, attempt: Attempt) -> list[Delive
     versions = {v.id: v for v in session.scalars(
         select(ItemVersion).where(ItemVersion.id.in_(attempt.form)))}
     answers = {r.item_version_id: r.answer for r in attempt.responses}
+    sequences = {r.item_version_id: r.sequence for r in attempt.responses}
     delivered = []
     for position, version_id in enumerate(attempt.form):
         version = versions[version_id]
         qtype = plugins.question_types.get(version.type)
         answer = answers.get(version_id)
-        view = call(qtype.learner_view, version.payload, seed=attempt.seed + position,
-                    response=answer)
+        seed = attempt.seed + position
+        view = call(qtype.learner_view, version.payload, seed=seed, response=answer)
+        if answer is not None:  # in the page's opaque ids, like the view
+            answer = call(qtype.encode_response, answer, version.payload, seed=seed)
         delivered.append(DeliveredItem(position=position, version=version, view=view,
-                                       answer=answer, template=qtype.templates["deliver"]))
+                                       answer=answer, template=qtype.templates["deliver"],
+                                       sequence=sequences.get(version_id, 0)))
     return delivered
 
 
@@ -114,31 +133,50 @@ def response_from_form(session: Session, plugins: Plugins, attempt: Attempt, pos
 
 
 def save_answer(session: Session, plugins: Plugins, attempt: Attempt, position: int,
-                raw: dict) -> Response:
-    """Validate and store one answer of an open attempt (autosave; last write wins)."""
-    if attempt.status != "in_progress":
-        raise DeliveryError("This attempt has been submitted; answers can no longer change.")
+                raw: dict, *, expected_sequence: int | None = None) -> Response:
+    """Validate and store one answer of an open attempt, sent in the page's opaque ids.
+
+    With ``expected_sequence`` (the save count the page showed) a save from a stale page is
+    refused with StaleAnswerError instead of overwriting a newer answer."""
     if not 0 <= position < len(attempt.form):
         raise LookupError("No such question in this attempt.")
+    # Lock the attempt first: saves and the submission of one attempt then run one after
+    # the other, on every worker and database, so none is lost or acknowledged in vain.
+    _lock_open_attempt(session, attempt)
     version = session.get(ItemVersion, attempt.form[position])
     response = session.scalar(select(Response).where(
-        Response.attempt_id == attempt.id, Response.item_version_id == version.id))
-    answer = call(plugins.question_types.get(version.type).load_response, raw, version.payload,
-                  previous=response.answer if response is not None else None)
+        Response.attempt_id == attempt.id, Response.item_version_id == version.id
+    ).execution_options(populate_existing=True))
+    current = response.sequence if response is not None else 0
+    if expected_sequence is not None and expected_sequence != current:
+        session.rollback()
+        raise StaleAnswerError(current)
+    qtype = plugins.question_types.get(version.type)
+    try:
+        raw = call(qtype.decode_response, raw, version.payload, seed=attempt.seed + position)
+        answer = call(qtype.load_response, raw, version.payload,
+                      previous=response.answer if response else None)
+    except Exception:
+        session.rollback()
+        raise
     if response is None:
         response = Response(attempt_id=attempt.id, item_version_id=version.id,
                             position=position)
         session.add(response)
     response.answer, response.saved_at = answer, utcnow()
-    try:
-        session.commit()
-    except IntegrityError:  # the same answer saved twice at once: keep the later one
-        session.rollback()
-        response = session.scalar(select(Response).where(
-            Response.attempt_id == attempt.id, Response.item_version_id == version.id))
-        response.answer, response.saved_at = answer, utcnow()
-        session.commit()
+    response.sequence = current + 1
+    session.commit()
     return response
+
+
+def _lock_open_attempt(session: Session, attempt: Attempt) -> None:
+    """Take the attempt's row lock and check, in this transaction, that it is still open."""
+    touched = session.execute(
+        update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "in_progress")
+        .values(status="in_progress")).rowcount
+    if not touched:
+        session.rollback()
+        raise DeliveryError("This attempt has been submitted; answers can no longer change.")
 
 
 def submit_attempt(session: Session, plugins: Plugins, attempt: Attempt) -> bool:

@@ -43,8 +43,9 @@ def queue(session: Session) -> list[QueueEntry]:
 
 
 def get_entry(session: Session, response_id: int) -> QueueEntry | None:
+    """An answer of a submitted attempt (never one a learner is still working on)."""
     response = session.get(Response, response_id)
-    if response is None:
+    if response is None or response.attempt.status == "in_progress":
         return None
     return QueueEntry(response=response, version=response.item_version,
                       attempt=response.attempt)
@@ -87,10 +88,12 @@ def grade(session: Session, plugins: Plugins, grader: User, response_id: int,
     if not claimed:
         session.rollback()
         raise GradingError("This answer has been graded already.")
-    attempt = entry.attempt
-    session.refresh(attempt)
-    for response in attempt.responses:
-        session.refresh(response)
+    # Rescore under the attempt's row lock, reading the other answers afresh: two trainers
+    # grading two parts of one attempt at once must not both see the other part pending.
+    attempt = session.scalar(select(Attempt).where(Attempt.id == entry.attempt.id)
+                             .with_for_update().execution_options(populate_existing=True))
+    session.scalars(select(Response).where(Response.attempt_id == attempt.id)
+                    .execution_options(populate_existing=True)).all()
     score_attempt(session, plugins, attempt)
     session.commit()
     if attempt.status == "graded" and attempt.passed:

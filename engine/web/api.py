@@ -29,7 +29,8 @@ def attempt(attempt_id: int):
         id=attempt.id, status=attempt.status, assessment=attempt.assessment.uid,
         items=[{"position": i.position, "type": i.version.type, "title": i.version.title,
                 "stem": i.version.stem, "outcomes": i.version.outcomes,
-                "eqf_level": i.version.eqf_level, "view": i.view, "answer": i.answer}
+                "eqf_level": i.version.eqf_level, "view": i.view, "answer": i.answer,
+                "sequence": i.sequence}
                for i in items])
 
 
@@ -46,18 +47,26 @@ def save_answer(attempt_id: int, position: int):
     raw = request.get_json(silent=True)
     if not isinstance(raw, dict):
         return jsonify(error="Send the answer as a JSON object."), 400
+    sequence = None
     try:
-        if set(raw) == {"form"}:
-            raw = delivery.response_from_form(db(), plugins(), attempt, position, raw["form"])
+        if set(raw) == {"form"} and isinstance(raw["form"], dict):
+            fields = dict(raw["form"])
+            seq = fields.pop("seq", None)
+            sequence = int(seq[-1]) if isinstance(seq, list) and seq else None
+            raw = delivery.response_from_form(db(), plugins(), attempt, position, fields)
             if raw is None:
                 return jsonify(saved=False, position=position)
-        response = delivery.save_answer(db(), plugins(), attempt, position, raw)
+        response = delivery.save_answer(db(), plugins(), attempt, position, raw,
+                                       expected_sequence=sequence)
+    except delivery.StaleAnswerError as exc:
+        return jsonify(error=str(exc), stale=True, sequence=exc.sequence), 409
     except delivery.DeliveryError as exc:
-        return jsonify(error=str(exc)), 409
+        return jsonify(error=str(exc), closed=True), 409
     except LookupError as exc:
         return jsonify(error=str(exc)), 404
+    except ItemValidationError as exc:  # before ValueError, of which it is a kind
+        return jsonify(error=str(exc), fields=exc.errors), 422
     except (TypeError, ValueError) as exc:
         return jsonify(error=f"Malformed answer: {exc}"), 422
-    except ItemValidationError as exc:
-        return jsonify(error=str(exc), fields=exc.errors), 422
-    return jsonify(saved=True, position=position, saved_at=response.saved_at.isoformat())
+    return jsonify(saved=True, position=position, sequence=response.sequence,
+                   saved_at=response.saved_at.isoformat())

@@ -88,20 +88,34 @@ def attempt(attempt_id: int):
                            render_markdown=render_markdown)
 
 
-def _answers_from_form(attempt, form) -> dict[int, dict]:
-    """Answers posted by the plain HTML form (the page also autosaves with JavaScript)."""
+def _answers_from_form(attempt, form) -> dict[int, tuple[dict, int | None]]:
+    """Answers posted by the plain HTML form (the page also autosaves with JavaScript), each
+    with the save count the page showed.
+
+    Only items the page showed are taken (they post ``item-<n>.seq``): such an item posts
+    its whole state, so one whose boxes are all unticked is saved as an empty answer."""
     fields: dict[int, dict[str, list[str]]] = {}
     for name in form:
         match = ITEM_FIELD.match(name)
-        if match:
+        if match and int(match["position"]) < len(attempt.form):
             fields.setdefault(int(match["position"]), {})[match["part"] or ""] = \
                 form.getlist(name)
     answers = {}
     for position, item_fields in fields.items():
+        sequence = _sequence(item_fields.pop("seq", None))
+        if sequence is None:
+            continue
         raw = delivery.response_from_form(db(), plugins(), attempt, position, item_fields)
         if raw is not None:
-            answers[position] = raw
+            answers[position] = (raw, sequence)
     return answers
+
+
+def _sequence(values: list[str] | None) -> int | None:
+    try:
+        return int(values[-1]) if values else None
+    except ValueError:
+        return None
 
 
 @bp.route("/attempts/<int:attempt_id>/save", methods=["POST"])
@@ -110,17 +124,27 @@ def save(attempt_id: int):
     """Save every answer on the page; submit too when the learner pressed Submit."""
     attempt = _own_attempt(attempt_id)
     session = db()
-    if attempt.status == "in_progress":
-        problems = []
-        for position, raw in _answers_from_form(attempt, request.form).items():
-            try:
-                delivery.save_answer(session, plugins(), attempt, position, raw)
-            except ItemValidationError as exc:
-                problems.append(_("Question %(n)d: %(msg)s", n=position + 1, msg=exc))
-        if problems:
-            for problem in problems:
-                flash(problem, "error")
-            return redirect(url_for("learner.attempt", attempt_id=attempt.id))
+    if attempt.status != "in_progress":
+        flash(_("This attempt has been submitted; answers can no longer change."), "info")
+        return redirect(url_for("learner.result", attempt_id=attempt.id))
+    problems = []
+    for position, (raw, sequence) in _answers_from_form(attempt, request.form).items():
+        try:
+            delivery.save_answer(session, plugins(), attempt, position, raw,
+                                 expected_sequence=sequence)
+        except delivery.StaleAnswerError:
+            # Saved meanwhile from another window: the newer answer stays; say so.
+            flash(_("Question %(n)d was changed in another window; the newer answer is kept.",
+                    n=position + 1), "info")
+        except (ItemValidationError, ValueError) as exc:
+            problems.append(_("Question %(n)d: %(msg)s", n=position + 1, msg=exc))
+        except delivery.DeliveryError as exc:  # submitted meanwhile, e.g. from another tab
+            flash(str(exc), "info")
+            return redirect(url_for("learner.result", attempt_id=attempt.id))
+    if problems:
+        for problem in problems:
+            flash(problem, "error")
+        return redirect(url_for("learner.attempt", attempt_id=attempt.id))
     action = request.form.get("action", "save")
     if action == "submit":
         return _submit(attempt)

@@ -6,7 +6,7 @@ import random
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from engine.domain.questiontypes import ItemValidationError, QuestionType
+from engine.domain.questiontypes import ItemValidationError, QuestionType, Tokens
 from engine.domain.scoring import Feedback, Score
 from engine.hookspecs import hookimpl
 
@@ -77,8 +77,19 @@ class ChoiceQuestionType(QuestionType):
     def response_from_form(self, fields):
         return {"choices": list(fields.get("", []))}
 
+    def encode_response(self, response, payload, *, seed=0):
+        hide = Tokens(seed).hide
+        return {**response, "choices": [hide(c) for c in response.get("choices") or []]}
+
+    def decode_response(self, raw, payload, *, seed=0):
+        if not isinstance(raw, dict) or not isinstance(raw.get("choices"), list):
+            return raw
+        tokens, ids = Tokens(seed), [o["id"] for o in payload["options"]]
+        return {**raw, "choices": [tokens.reveal(c, ids) for c in raw["choices"]]}
+
     def learner_view(self, payload, *, seed=0, response=None):
-        options = [{"id": o["id"], "text": o["text"]} for o in payload["options"]]
+        hide = Tokens(seed).hide
+        options = [{"id": hide(o["id"]), "text": o["text"]} for o in payload["options"]]
         if payload.get("shuffle", True):
             random.Random(seed).shuffle(options)
         return {"multiple": payload["multiple"], "options": options}

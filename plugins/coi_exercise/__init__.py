@@ -14,7 +14,7 @@ from dataclasses import replace
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from engine.domain import rubrics
-from engine.domain.questiontypes import ItemValidationError, QuestionType
+from engine.domain.questiontypes import ItemValidationError, QuestionType, Tokens
 from engine.domain.scoring import Feedback, Score
 from engine.hookspecs import hookimpl
 
@@ -138,14 +138,38 @@ class CoiExerciseQuestionType(QuestionType):
         return {"sources": list(fields.get("sources", [])), "statements": statements,
                 "question": question}
 
+    def encode_response(self, response, payload, *, seed=0):
+        return self._map_sources(response, Tokens(seed).hide)
+
+    def decode_response(self, raw, payload, *, seed=0):
+        if not isinstance(raw, dict):
+            return raw
+        tokens, ids = Tokens(seed), [s["id"] for s in payload["sources"]]
+        return self._map_sources(raw, lambda token: tokens.reveal(token, ids))
+
+    @staticmethod
+    def _map_sources(response, convert):
+        """The response with every source id passed through ``convert`` (tokens <-> ids)."""
+        mapped = dict(response)
+        if isinstance(response.get("sources"), list):
+            mapped["sources"] = [convert(s) for s in response["sources"]]
+        if isinstance(response.get("statements"), dict):
+            mapped["statements"] = {
+                sid: ({**j, "source": convert(j["source"])} if isinstance(j, dict)
+                      and j.get("source") else j)
+                for sid, j in response["statements"].items()}
+        return mapped
+
     def learner_view(self, payload, *, seed=0, response=None):
+        hide = Tokens(seed).hide
         statements = [{"id": s["id"], "text": s["text"]} for s in payload["statements"]]
         random.Random(seed).shuffle(statements)
         confrontation = payload.get("confrontation")
         return {
             "case": payload["case"],
-            "sources": [{k: s[k] for k in ("id", "title", "publisher", "date", "text",
-                                           "written_for_exercise")} for s in payload["sources"]],
+            "sources": [{"id": hide(s["id"]), **{k: s[k] for k in (
+                "title", "publisher", "date", "text", "written_for_exercise")}}
+                for s in payload["sources"]],
             "statements": statements,
             "confrontation": {"prompt": confrontation["prompt"]} if confrontation else None,
         }

@@ -13,7 +13,7 @@ from dataclasses import replace
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from engine.domain import rubrics
-from engine.domain.questiontypes import ItemValidationError, QuestionType
+from engine.domain.questiontypes import ItemValidationError, QuestionType, Tokens
 from engine.domain.scoring import Feedback, Score
 from engine.hookspecs import hookimpl
 
@@ -86,8 +86,19 @@ class EthicsDilemmaQuestionType(QuestionType):
         return {"option": option or None,
                 "justification": (fields.get("justification") or [""])[-1]}
 
+    def encode_response(self, response, payload, *, seed=0):
+        option = response.get("option")
+        return {**response, "option": Tokens(seed).hide(option) if option else option}
+
+    def decode_response(self, raw, payload, *, seed=0):
+        if not isinstance(raw, dict):
+            return raw
+        ids = [o["id"] for o in payload["options"]]
+        return {**raw, "option": Tokens(seed).reveal(raw.get("option"), ids)}
+
     def learner_view(self, payload, *, seed=0, response=None):
-        options = [{"id": o["id"], "text": o["text"]} for o in payload["options"]]
+        hide = Tokens(seed).hide
+        options = [{"id": hide(o["id"]), "text": o["text"]} for o in payload["options"]]
         if payload.get("shuffle", True):
             random.Random(seed).shuffle(options)
         justification = payload["justification"]

@@ -13,7 +13,7 @@ from functools import cache
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from engine.domain.questiontypes import ItemValidationError, QuestionType
+from engine.domain.questiontypes import ItemValidationError, QuestionType, Tokens
 from engine.domain.scoring import Feedback, Score
 from engine.hookspecs import hookimpl
 
@@ -165,17 +165,29 @@ class InterviewScenarioQuestionType(QuestionType):
     def response_from_form(self, fields):
         return {"path": list(fields.get("", []))}
 
+    def encode_response(self, response, payload, *, seed=0):
+        hide = Tokens(seed).hide
+        return {**response, "path": [hide(c) for c in response.get("path") or []]}
+
+    def decode_response(self, raw, payload, *, seed=0):
+        if not isinstance(raw, dict) or not isinstance(raw.get("path"), list):
+            return raw
+        tokens = Tokens(seed)
+        ids = [c["id"] for step in payload["steps"] for c in step["choices"]]
+        return {**raw, "path": [tokens.reveal(c, ids) for c in raw["path"]]}
+
     def learner_view(self, payload, *, seed=0, response=None):
+        hide = Tokens(seed).hide
         path = (response or {}).get("path") or []
         try:
             taken, current = walk(payload, path)
         except ValueError:
             taken, current = walk(payload, [])
-        view = {"autosave": False, "path": [c["id"] for _s, c in taken],
+        view = {"autosave": False, "path": [hide(c["id"]) for _s, c in taken],
                 "taken": [{"situation": s["situation"], "choice": c["text"]} for s, c in taken],
                 "finished": current is None, "current": None}
         if current is not None:
-            choices = [{"id": c["id"], "text": c["text"]} for c in current["choices"]]
+            choices = [{"id": hide(c["id"]), "text": c["text"]} for c in current["choices"]]
             random.Random(seed * 101 + len(taken)).shuffle(choices)
             view["current"] = {"situation": current["situation"], "choices": choices}
         return view

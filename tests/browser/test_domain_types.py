@@ -69,7 +69,7 @@ def test_scenario_resumes_after_reload_and_dilemma_is_graded(server, page, domai
     coi.get_by_label("Veiligheidsrapport Noord-Arland").check()
     statement = coi.locator("fieldset.coi-statement", has_text="De markt brandde af")
     statement.get_by_label("corroborated").check()
-    statement.get_by_label("Supporting source").select_option("src1")
+    statement.get_by_label("Supporting source").select_option(label="Veiligheidsrapport Noord-Arland")
     page.get_by_text("All answers saved").wait_for()
 
     dilemma = _fieldset(page, "ethics_dilemma")

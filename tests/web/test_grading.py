@@ -26,16 +26,30 @@ def _positions(client, attempt_id):
     return {item["type"]: item["position"] for item in data["items"]}
 
 
+def _views(client, attempt_id):
+    data = client.get(f"/api/attempts/{attempt_id}").get_json()
+    return {item["type"]: item["view"] for item in data["items"]}
+
+
+def _token(options, text_start):
+    """The page's opaque id of the option whose text starts so."""
+    return next(o["id"] for o in options if o["text"].startswith(text_start))
+
+
 def _answer_domain_items(client, attempt_id, justification="De minderjarige gaat voor."):
-    pos = _positions(client, attempt_id)
-    put = client.put
+    pos, views, put = _positions(client, attempt_id), _views(client, attempt_id), client.put
+    option = _token(views["ethics_dilemma"]["options"], "U meldt")
     assert put(f"/api/attempts/{attempt_id}/answers/{pos['ethics_dilemma']}",
-               json={"option": "a", "justification": justification}).status_code == 200
+               json={"option": option, "justification": justification}).status_code == 200
+    report = _token(views["coi_exercise"]["sources"], "")  # sources keep the author's order
     assert put(f"/api/attempts/{attempt_id}/answers/{pos['coi_exercise']}",
-               json={"sources": ["src1"], "statements": {
-                   "st1": {"verdict": "corroborated", "source": "src1"},
+               json={"sources": [report], "statements": {
+                   "st1": {"verdict": "corroborated", "source": report},
                    "st2": {"verdict": "not_addressed"}}}).status_code == 200
-    for path in (["c1"], ["c1", "c3"]):  # a scenario grows one step at a time
+    path = []
+    for start in ("U stelt iedereen", "U legt uit"):  # a scenario grows one step at a time
+        view = _views(client, attempt_id)["interview_scenario"]
+        path.append(_token(view["current"]["choices"], start))
         assert put(f"/api/attempts/{attempt_id}/answers/{pos['interview_scenario']}",
                    json={"path": path}).status_code == 200
     return pos
@@ -102,9 +116,13 @@ def test_scenario_step_cannot_be_taken_back(client, auth):
     auth.login()
     attempt_id = start_attempt(client, "domein-toets")
     pos = _positions(client, attempt_id)["interview_scenario"]
+    choices = _views(client, attempt_id)["interview_scenario"]["current"]["choices"]
+    good, other = _token(choices, "U stelt iedereen"), _token(choices, "U vraagt")
     assert client.put(f"/api/attempts/{attempt_id}/answers/{pos}",
-                      json={"path": ["c1"]}).status_code == 200
-    back = client.put(f"/api/attempts/{attempt_id}/answers/{pos}", json={"path": ["c2"]})
+                      json={"path": [good]}).status_code == 200
+    back = client.put(f"/api/attempts/{attempt_id}/answers/{pos}", json={"path": [other]})
     assert back.status_code == 422 and "cannot be changed" in back.get_json()["error"]
     view = client.get(f"/api/attempts/{attempt_id}").get_json()["items"][pos]["view"]
-    assert view["path"] == ["c1"] and "weight" not in str(view)
+    assert view["path"] == [good] and "weight" not in str(view)
+    # The author's ids never reach the page.
+    assert "c1" not in str(view) and "c2" not in str(view)

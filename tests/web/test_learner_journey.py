@@ -121,10 +121,57 @@ def test_plain_form_saves_answers_without_javascript(client, auth):
     first = data["items"][0]
     option = first["view"]["options"][0]["id"]
     response = client.post(f"/attempts/{attempt_id}/save",
-                           data={"action": "save", "item-0": option})
+                           data={"action": "save", "item-0": option, "item-0.seq": "0",
+                                 "item-99": "x"})
     assert response.status_code == 302
     again = client.get(f"/api/attempts/{attempt_id}").get_json()
     assert again["items"][0]["answer"] == {"choices": [option]}
+    assert again["items"][0]["sequence"] == 1
+    # Unticking everything and saving clears the answer.
+    client.post(f"/attempts/{attempt_id}/save", data={"action": "save", "item-0.seq": "1"})
+    cleared = client.get(f"/api/attempts/{attempt_id}").get_json()
+    assert cleared["items"][0]["answer"] == {"choices": []}
+
+
+def test_a_stale_window_cannot_overwrite_a_newer_answer(client, auth):
+    auth.login()
+    attempt_id = start_attempt(client)
+    data = client.get(f"/api/attempts/{attempt_id}").get_json()
+    first, second = (o["id"] for o in data["items"][0]["view"]["options"][:2])
+    # Window A saves (sequence 0 -> 1); window B still shows sequence 0.
+    saved = client.put(f"/api/attempts/{attempt_id}/answers/0",
+                       json={"form": {"": [first], "seq": ["0"]}})
+    assert saved.get_json()["sequence"] == 1
+    stale = client.put(f"/api/attempts/{attempt_id}/answers/0",
+                       json={"form": {"": [second], "seq": ["0"]}})
+    assert stale.status_code == 409 and stale.get_json()["stale"] is True
+    page = client.post(f"/attempts/{attempt_id}/save",
+                       data={"action": "save", "item-0": second, "item-0.seq": "0"},
+                       follow_redirects=True)
+    assert "changed in another window" in page.get_data(as_text=True)
+    after = client.get(f"/api/attempts/{attempt_id}").get_json()
+    assert after["items"][0]["answer"] == {"choices": [first]}
+
+
+def test_saving_to_a_submitted_attempt_says_it_is_closed(client, auth):
+    auth.login()
+    attempt_id = start_attempt(client)
+    client.post(f"/attempts/{attempt_id}/save", data={"action": "submit"})
+    page = client.post(f"/attempts/{attempt_id}/save", data={"action": "save",
+                                                             "item-0": "a", "item-0.seq": "0"},
+                       follow_redirects=True)
+    html = page.get_data(as_text=True)
+    assert "answers can no longer change" in html and "Your answers are saved" not in html
+
+
+def test_double_start_gives_one_open_attempt(client, auth, db_session):
+    from engine.models import Attempt
+
+    user = auth.login()
+    first = start_attempt(client)
+    assert start_attempt(client) == first
+    assert db_session.query(Attempt).filter_by(user_id=user["id"],
+                                               status="in_progress").count() == 1
 
 
 def test_malformed_answer_is_refused_and_loses_nothing(client, auth):
@@ -133,6 +180,7 @@ def test_malformed_answer_is_refused_and_loses_nothing(client, auth):
     answer_all(client, attempt_id, correct=True, limit=1)
     bad = client.put(f"/api/attempts/{attempt_id}/answers/0", json={"choices": ["nope"]})
     assert bad.status_code == 422 and "Unknown option" in bad.get_json()["error"]
+    assert bad.get_json()["fields"] == {"response.choices": "Unknown option: nope."}
     data = client.get(f"/api/attempts/{attempt_id}").get_json()
     assert data["items"][0]["answer"]["choices"] != ["nope"]
     assert client.put(f"/api/attempts/{attempt_id}/answers/99", json={"choices": []}

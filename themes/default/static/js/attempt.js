@@ -1,5 +1,8 @@
-// Autosave for the attempt page: every change is sent to the server at once; answers that
-// could not be sent (network down) are kept and sent again until the server has them.
+// Autosave for the attempt page. Every change is sent at once; per question one request is
+// in flight at a time and carries the save count the page last saw, so answers arrive in
+// order and a stale window cannot overwrite a newer answer. Answers that could not be sent
+// (network down, server busy) are kept and sent again until the server has them; an answer
+// the server refuses (4xx) is not retried: the learner is told why.
 (function () {
   "use strict";
   var form = document.getElementById("attempt-form");
@@ -9,10 +12,22 @@
   var statusEl = document.getElementById("save-status");
   var token = document.querySelector("meta[name=csrf-token]").content;
   var api = form.dataset.api;
-  var pending = {};  // position -> answer not yet acknowledged
-  var timer = null;
+  var queued = {};    // position -> latest answer not yet sent
+  var inFlight = {};  // position -> true while a request is under way
+  var retryTimer = null;
+  var submitting = false;
 
-  function say(msg) { if (statusEl) { statusEl.textContent = msg || ""; } }
+  function say(msg, isError) {
+    if (!statusEl) { return; }
+    statusEl.textContent = msg || "";
+    statusEl.classList.toggle("error", !!isError);
+  }
+
+  function busy() { return Object.keys(queued).length + Object.keys(inFlight).length > 0; }
+
+  function seqInput(position) {
+    return form.querySelector("input[name='item-" + position + ".seq']");
+  }
 
   // The values of the item's form fields, as the plain form would post them, keyed by the
   // part after "item-<position>" ("" or e.g. "justification"); the server's question type
@@ -32,46 +47,62 @@
       }
       fields[part].push(el.value);
     });
-    return { form: fields };
+    return fields;
   }
 
-  function flush() {
-    timer = null;
-    var positions = Object.keys(pending);
-    if (!positions.length) { say(text.saved); return; }
+  function send(position) {
+    if (inFlight[position] || !(position in queued)) { return; }
+    var fields = queued[position];
+    delete queued[position];
+    var seq = seqInput(position);
+    fields.seq = seq ? [seq.value] : [];
+    inFlight[position] = true;
     say(text.saving);
-    positions.forEach(function (position) {
-      var answer = pending[position];
-      fetch(api + "/answers/" + position, {
-        method: "PUT", credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": token },
-        body: JSON.stringify(answer)
-      }).then(function (resp) {
+    fetch(api + "/answers/" + position, {
+      method: "PUT", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token },
+      body: JSON.stringify({ form: fields })
+    }).then(function (resp) {
+      return resp.json().catch(function () { return {}; }).then(function (body) {
+        delete inFlight[position];
         if (resp.ok) {
-          if (pending[position] === answer) { delete pending[position]; }
-          if (!Object.keys(pending).length) { say(text.saved); }
-        } else if (resp.status === 409) {
-          delete pending[position]; say(text.closed);
-        } else {
+          if (seq && body.sequence !== undefined) { seq.value = body.sequence; }
+        } else if (resp.status >= 500) {
           throw new Error("HTTP " + resp.status);
+        } else {
+          // Refused: closed attempt, stale window, malformed answer, expired session.
+          delete queued[position];
+          say(body.closed ? text.closed : (body.error || ("HTTP " + resp.status)), true);
+          return;
         }
-      }).catch(function () {
-        say(text.offline);
-        if (!timer) { timer = setTimeout(flush, 3000); }
+        if (position in queued) { send(position); }
+        else if (!busy()) { say(text.saved); done(); }
       });
+    }).catch(function () {
+      delete inFlight[position];
+      if (!(position in queued)) { queued[position] = fields; }
+      say(text.offline, true);
+      if (!retryTimer) { retryTimer = setTimeout(retry, 3000); }
     });
+  }
+
+  function retry() {
+    retryTimer = null;
+    Object.keys(queued).forEach(send);
   }
 
   function changed(event) {
     var fieldset = event.target.closest("fieldset[data-position]");
     // Some items commit on an explicit button instead (a scenario step cannot be undone).
     if (!fieldset || fieldset.dataset.autosave === "off") { return; }
-    pending[fieldset.dataset.position] = answerOf(fieldset);
+    var position = fieldset.dataset.position;
+    queued[position] = answerOf(fieldset);
+    delete queued[position].seq;
     if (event.type === "input") {  // typing: wait for a pause before saving
       clearTimeout(typingTimer);
-      typingTimer = setTimeout(flush, 800);
+      typingTimer = setTimeout(function () { send(position); }, 800);
     } else {
-      flush();
+      send(position);
     }
   }
   var typingTimer = null;
@@ -80,12 +111,28 @@
     if (event.target.tagName === "TEXTAREA" || event.target.type === "text" ||
         event.target.type === "number") { changed(event); }
   });
-  window.addEventListener("online", flush);
+  window.addEventListener("online", retry);
 
-  var submit = document.getElementById("submit-attempt");
-  if (submit) {
-    submit.addEventListener("click", function (event) {
-      if (!window.confirm(submit.dataset.confirm)) { event.preventDefault(); }
-    });
+  // Submitting waits for the autosaves under way, so the form posts the latest save counts.
+  var pendingSubmit = null;
+  function done() {
+    if (pendingSubmit) { var b = pendingSubmit; pendingSubmit = null; form.requestSubmit(b); }
   }
+  form.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    if (button && button.id === "submit-attempt" && !submitting) {
+      if (!window.confirm(button.dataset.confirm)) { event.preventDefault(); return; }
+      submitting = true;
+    }
+    clearTimeout(typingTimer);
+    Object.keys(queued).forEach(send);
+    if (busy()) {
+      event.preventDefault();
+      pendingSubmit = button || null;
+      say(text.saving);
+    }
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (busy() && !pendingSubmit) { event.preventDefault(); event.returnValue = ""; }
+  });
 })();
