@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 
 from engine.db import MigrationError, get_db
-from engine.services import accounts, frameworks
+from engine.services import accounts, bank_queries, frameworks
 from engine.services.bank_files import ItemBankError, read_bank
 from engine.services.bank_loading import load_bank
 
@@ -86,6 +86,63 @@ def register_commands(app: Flask) -> None:
             raise click.ClickException(str(exc)) from None
         json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
+
+    @app.cli.group("qti")
+    def qti_group():
+        """IMS QTI 3.0 exchange (see docs/qti.md)."""
+
+    @qti_group.command("export")
+    @click.argument("out", type=click.Path(dir_okay=False, writable=True))
+    @click.argument("item_ids", nargs=-1)
+    def qti_export(out: str, item_ids: tuple[str, ...]):
+        """Write the bank's items (all, or the ones named) as a QTI 3.0 package."""
+        from plugins.qti import QtiError, export_package
+
+        items = bank_queries.item_dicts(_migrated_session(), list(item_ids) or None)
+        missing = sorted(set(item_ids) - {i["id"] for i in items})
+        if missing:
+            raise click.ClickException("No such item: " + ", ".join(missing))
+        try:
+            data = export_package(items)
+        except QtiError as exc:
+            raise click.ClickException(str(exc)) from None
+        with open(out, "wb") as handle:
+            handle.write(data)
+        click.echo(f"Wrote {len(items)} items to {out}.")
+
+    @qti_group.command("import")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--write", "target", type=click.Path(dir_okay=False),
+                  help="Write the items that were read to this YAML file of the item bank.")
+    def qti_import(file: str, target: str | None):
+        """Read a QTI 3.0 package (.zip) or item (.xml); list every problem."""
+        import yaml
+
+        from plugins.qti import import_package
+
+        with open(file, "rb") as handle:
+            items, problems = import_package(handle.read(), filename=file)
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"Read {len(items)} items; {len(problems)} problem(s).")
+        if target and items:
+            with open(target, "w", encoding="utf-8") as handle:
+                yaml.safe_dump({"items": items}, handle, allow_unicode=True, sort_keys=False)
+            click.echo(f"Wrote them to {target}; check them with `item-bank validate`.")
+        if problems:
+            sys.exit(1)
+
+    @app.cli.group("attempts")
+    def attempts_group():
+        """Attempts."""
+
+    @attempts_group.command("close-expired")
+    def attempts_close_expired():
+        """Submit every attempt whose time is over (pages do this too; run it from cron)."""
+        from engine.services import delivery
+
+        closed = delivery.close_expired(_migrated_session(), current_app.extensions["oe_plugins"])
+        click.echo(f"Submitted {closed} expired attempt(s).")
 
     @app.cli.group("users")
     def users_group():

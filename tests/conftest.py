@@ -128,6 +128,7 @@ def domain_database_url(tmp_path_factory) -> tuple[str, str]:
     shutil.copy(data / "domain_items.yaml", bank / "items" / "zz-domain-test.yaml")
     shutil.copy(data / "domain_module.yaml", bank / "modules" / "zz-domain-test.yaml")
     shutil.copy(data / "domain_scheme.yaml", bank / "schemes" / "zz-domain-test.yaml")
+    shutil.copy(data / "timed_module.yaml", bank / "modules" / "zz-timed-test.yaml")
     url = "sqlite:///" + str(folder / "domain.sqlite3")
     prepare_database(url, ITEM_BANK_PATH=str(bank))
     return url, str(bank)

@@ -24,8 +24,11 @@ class Attempt(Base):
     status: Mapped[str] = mapped_column(String(20), default="in_progress")
     seed: Mapped[int] = mapped_column(Integer)
     form: Mapped[list] = mapped_column()  # item version ids, in the order shown
+    item_points: Mapped[list | None] = mapped_column()  # per position: points or None
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deadline: Mapped[datetime | None] = mapped_column()  # enforced by the server
     submitted_at: Mapped[datetime | None] = mapped_column()
+    submitted_by: Mapped[str | None] = mapped_column(String(20))  # learner | time_limit
     earned: Mapped[float | None] = mapped_column(Float)
     possible: Mapped[float | None] = mapped_column(Float)
     passed: Mapped[bool | None] = mapped_column()
@@ -51,6 +54,9 @@ class Response(Base):
     # Counts the saves; a page posts the number it showed, so a stale tab cannot overwrite
     # a newer answer (Moodle's "sequence check").
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # With immediate feedback the learner checks an answer; it is then final and shown
+    # with its feedback while the attempt goes on.
+    checked_at: Mapped[datetime | None] = mapped_column()
     earned: Mapped[float | None] = mapped_column(Float)
     possible: Mapped[float | None] = mapped_column(Float)
     evidence: Mapped[dict | None] = mapped_column()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -47,8 +49,18 @@ class Assessment(Base):
     module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"))
     position: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(String(300))
-    pass_mark: Mapped[int] = mapped_column(Integer)  # percent
+    pass_mark: Mapped[int] = mapped_column(Integer)  # percent, overall
+    # A fixed list of items, or a blueprint the form is drawn from for each attempt.
     item_uids: Mapped[list] = mapped_column()
+    blueprint: Mapped[list | None] = mapped_column()  # rows, see engine.domain.blueprints
     scheme_uid: Mapped[str | None] = mapped_column(String(120))
+    outcome_pass_mark: Mapped[int | None] = mapped_column(Integer)  # percent per outcome
+    time_limit_minutes: Mapped[int | None] = mapped_column(Integer)
+    attempts_allowed: Mapped[int | None] = mapped_column(Integer)
+    shuffle: Mapped[bool] = mapped_column(default=False)
+    # immediate | after_submission | after_close: when the learner sees keys and feedback
+    feedback_policy: Mapped[str] = mapped_column(String(20), default="after_submission")
+    opens_at: Mapped[datetime | None] = mapped_column()
+    closes_at: Mapped[datetime | None] = mapped_column()
 
     module: Mapped[Module] = relationship(back_populates="assessments")

@@ -45,13 +45,51 @@ class LessonSchema(Schema):
     body = fields.String(required=True, validate=validate.Length(min=1))
 
 
+class BlueprintRowSchema(Schema):
+    """One row: `count` items on these outcomes (or any outcome of `area`), at a level."""
+
+    count = fields.Integer(required=True, validate=validate.Range(min=1, max=200))
+    outcomes = fields.List(fields.String(), load_default=list)
+    area = fields.String(load_default=None)
+    eqf_level = fields.Integer(load_default=None, validate=validate.Range(min=4, max=7))
+    types = fields.List(fields.String(), load_default=list)
+    points = fields.Float(load_default=None, validate=validate.Range(min=0, min_inclusive=False))
+
+    @validates_schema
+    def _target(self, data, **_kwargs):
+        if bool(data.get("outcomes")) == bool(data.get("area")):
+            raise ValidationError("Give either `outcomes` or an `area`.", "outcomes")
+
+
+FEEDBACK_POLICIES = ("immediate", "after_submission", "after_close")
+
+
 class AssessmentSchema(Schema):
     id = fields.String(required=True, validate=UID)
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
     pass_mark = fields.Integer(required=True, validate=validate.Range(min=0, max=100))
-    items = fields.List(fields.String(validate=UID), required=True,
-                        validate=validate.Length(min=1))
+    outcome_pass_mark = fields.Integer(load_default=None,
+                                       validate=validate.Range(min=0, max=100))
+    items = fields.List(fields.String(validate=UID), load_default=list)
+    blueprint = fields.List(fields.Nested(BlueprintRowSchema), load_default=None)
     scheme = fields.String(validate=UID, load_default=None)
+    time_limit = fields.Integer(load_default=None, validate=validate.Range(min=1, max=1440),
+                                metadata={"description": "minutes"})
+    attempts = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100))
+    shuffle = fields.Boolean(load_default=False)
+    feedback = fields.String(load_default="after_submission",
+                             validate=validate.OneOf(FEEDBACK_POLICIES))
+    opens = fields.AwareDateTime(load_default=None)
+    closes = fields.AwareDateTime(load_default=None)
+
+    @validates_schema
+    def _form(self, data, **_kwargs):
+        if bool(data.get("items")) == bool(data.get("blueprint")):
+            raise ValidationError("Give either a list of `items` or a `blueprint`.", "items")
+        if data.get("opens") and data.get("closes") and data["opens"] >= data["closes"]:
+            raise ValidationError("An assessment closes after it opens.", "closes")
+        if data.get("feedback") == "after_close" and not data.get("closes"):
+            raise ValidationError("Feedback after closing needs a `closes` date.", "feedback")
 
 
 class ModuleSchema(Schema):

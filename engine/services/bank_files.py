@@ -65,7 +65,8 @@ class Bank:
 
 def content_hash(data: Any) -> str:
     """A stable digest of JSON-able data: equal content, equal hash."""
-    blob = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    blob = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      default=str)  # dates of opening and closing
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -297,6 +298,9 @@ def read_bank(root: Path | str, question_types) -> Bank:
                     problems.append(Problem(name, f"No item {uid!r} in the bank.",
                                             item=assessment["id"], field=f"{where}.items",
                                             line=_line(node, f"{where}.items.{i_index}")))
+            if assessment["blueprint"]:
+                problems.extend(_blueprint_problems(assessment, where, name, node, bank.items,
+                                                    outcomes, question_types))
             if assessment["scheme"] and assessment["scheme"] not in scheme_ids:
                 problems.append(Problem(name, f"No scheme {assessment['scheme']!r} in the bank.",
                                         item=assessment["id"], field=f"{where}.scheme",
@@ -311,3 +315,36 @@ def read_bank(root: Path | str, question_types) -> Bank:
     if problems:
         raise ItemBankError(problems)
     return bank
+
+
+def _blueprint_problems(assessment, where, name, node, items, outcomes, question_types):
+    """Rows that name unknown outcomes, areas or types, and rows the bank cannot fill."""
+    from engine.domain.blueprints import shortfalls
+    from engine.services.blueprints import candidates, rows_of
+
+    problems = []
+    areas = {cell["area"] for cell in outcomes.values()}
+    for r_index, row in enumerate(assessment["blueprint"]):
+        field = f"{where}.blueprint.{r_index}"
+        for msg in _check_outcomes(row["outcomes"], row["eqf_level"], outcomes):
+            problems.append(Problem(name, msg, item=assessment["id"], field=f"{field}.outcomes",
+                                    line=_line(node, f"{field}.outcomes")))
+        if row["area"] and row["area"] not in areas:
+            problems.append(Problem(name, f"No competence area {row['area']!r}.",
+                                    item=assessment["id"], field=f"{field}.area",
+                                    line=_line(node, f"{field}.area")))
+        for qtype in row["types"]:
+            if qtype not in question_types:
+                problems.append(Problem(name, f"Unknown question type {qtype!r}.",
+                                        item=assessment["id"], field=f"{field}.types",
+                                        line=_line(node, f"{field}.types")))
+    if problems:
+        return problems
+    rows = rows_of(assessment["blueprint"])
+    for short in shortfalls(rows, candidates(items, outcomes)):
+        field = f"{where}.blueprint.{short.row}"
+        problems.append(Problem(
+            name, f"The bank has {short.available} of the {short.needed} items this row needs "
+            f"({rows[short.row].describe()}): {short.missing} short.", item=assessment["id"],
+            field=field, line=_line(node, field)))
+    return problems

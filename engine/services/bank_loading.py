@@ -132,6 +132,13 @@ def _load_module(session: Session, data: dict, report: LoadReport) -> None:
         assessment.position = position
         assessment.title, assessment.pass_mark = spec["title"], spec["pass_mark"]
         assessment.item_uids, assessment.scheme_uid = spec["items"], spec["scheme"]
+        assessment.blueprint = spec.get("blueprint")
+        assessment.outcome_pass_mark = spec.get("outcome_pass_mark")
+        assessment.time_limit_minutes = spec.get("time_limit")
+        assessment.attempts_allowed = spec.get("attempts")
+        assessment.shuffle = spec.get("shuffle", False)
+        assessment.feedback_policy = spec.get("feedback", "after_submission")
+        assessment.opens_at, assessment.closes_at = spec.get("opens"), spec.get("closes")
 
 
 def load_bank(session: Session, bank: Bank) -> LoadReport:

@@ -1,27 +1,37 @@
-"""Delivery: modules, attempts, autosaved answers, submission and grading.
+"""Delivery: starting attempts from an assessment's settings, showing them, saving answers.
 
-Submitting grades once: the attempt is claimed with a conditional update inside the grading
-transaction, so a double click, a second tab or a second worker finds it already graded.
+Every save locks the open attempt's row first, so saves and the submission of one attempt
+run one after the other on every worker and database: an answer is either saved before the
+attempt is graded (and graded) or refused after it, never acknowledged and then ignored.
+The time limit is enforced here, on the server; the page's countdown is only a courtesy.
 """
 
 from __future__ import annotations
 
+import random
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engine.domain.outcomes import sort_key
-from engine.domain.questiontypes import ItemValidationError, call
-from engine.domain.scoring import Evidence, add_evidence
+from engine.domain.questiontypes import call
 from engine.models import Assessment, Attempt, Item, ItemVersion, Module, Response, User, utcnow
 from engine.plugins import Plugins
+from engine.services import blueprints, results
+
+# Requests in flight when the time runs out still count: a save this late is accepted.
+GRACE = timedelta(seconds=3)
 
 
 class DeliveryError(Exception):
     """An action on an attempt that is not allowed now (shown to the learner)."""
+
+
+class TimeUpError(DeliveryError):
+    """The attempt's time is over; it has been submitted with the answers saved in time."""
 
 
 class StaleAnswerError(Exception):
@@ -40,6 +50,7 @@ class DeliveredItem:
     answer: dict | None
     template: str
     sequence: int = 0
+    checked: dict | None = None  # with immediate feedback: the review row once checked
 
 
 def list_modules(session: Session) -> list[Module]:
@@ -60,22 +71,69 @@ def attempts_for(session: Session, user: User, assessment: Assessment) -> list[A
         .order_by(Attempt.started_at.desc())))
 
 
+def availability(session: Session, user: User, assessment: Assessment,
+                 now: datetime | None = None) -> str | None:
+    """Why the learner cannot start a new attempt now, or None when they can."""
+    now = now or utcnow()
+    if assessment.opens_at and now < assessment.opens_at:
+        return f"This assessment opens on {assessment.opens_at:%Y-%m-%d %H:%M} UTC."
+    if assessment.closes_at and now >= assessment.closes_at:
+        return "This assessment is closed."
+    if assessment.attempts_allowed is not None:
+        used = session.scalar(select(func.count()).select_from(Attempt).where(
+            Attempt.user_id == user.id, Attempt.assessment_id == assessment.id))
+        if used >= assessment.attempts_allowed:
+            return f"You have used all {assessment.attempts_allowed} attempts."
+    return None
+
+
+def _form(session: Session, assessment: Assessment, seed: int) -> tuple[list, list | None]:
+    """Item version ids for a new attempt, and the points of each (None: the item's own)."""
+    if assessment.blueprint:
+        try:
+            drawn = blueprints.draw(session, assessment.id, assessment.blueprint, seed)
+        except ValueError as exc:
+            raise DeliveryError(f"This assessment cannot start: {exc}") from None
+        uids, rows = drawn.uids, drawn.rows
+        points = [assessment.blueprint[r].get("points") for r in rows]
+    else:
+        uids, points = list(assessment.item_uids), None
+    items = {i.uid: i for i in session.scalars(
+        select(Item).where(Item.uid.in_(uids), Item.status == "published"))}
+    missing = [uid for uid in uids if uid not in items]
+    if missing:
+        raise DeliveryError(f"This assessment cannot start: items not published: "
+                            f"{', '.join(missing)}.")
+    form = [items[uid].current_version_id for uid in uids]
+    if assessment.shuffle:
+        order = list(range(len(form)))
+        random.Random(seed).shuffle(order)
+        form = [form[i] for i in order]
+        points = [points[i] for i in order] if points else None
+    return form, points if points and any(p is not None for p in points) else None
+
+
 def start_attempt(session: Session, user: User, assessment: Assessment) -> Attempt:
-    """Resume the learner's open attempt, or start a new one with the current item versions."""
+    """Resume the learner's open attempt, or start a new one: a form drawn from the
+    blueprint (or the fixed items), with a deadline when there is a time limit."""
     open_attempt = session.scalar(select(Attempt).where(
         Attempt.user_id == user.id, Attempt.assessment_id == assessment.id,
         Attempt.status == "in_progress"))
     if open_attempt is not None:
         return open_attempt
-    items = {i.uid: i for i in session.scalars(
-        select(Item).where(Item.uid.in_(assessment.item_uids), Item.status == "published"))}
-    missing = [uid for uid in assessment.item_uids if uid not in items]
-    if missing:
-        raise DeliveryError(f"This assessment cannot start: items not published: "
-                            f"{', '.join(missing)}.")
-    form = [items[uid].current_version_id for uid in assessment.item_uids]
+    reason = availability(session, user, assessment)
+    if reason:
+        raise DeliveryError(reason)
+    seed = secrets.randbelow(2**31)
+    form, points = _form(session, assessment, seed)
+    started = utcnow()
+    deadline = None
+    if assessment.time_limit_minutes:
+        deadline = started + timedelta(minutes=assessment.time_limit_minutes)
+    if assessment.closes_at and (deadline is None or assessment.closes_at < deadline):
+        deadline = assessment.closes_at
     attempt = Attempt(user_id=user.id, assessment_id=assessment.id, form=form,
-                      seed=secrets.randbelow(2**31))
+                      item_points=points, seed=seed, started_at=started, deadline=deadline)
     session.add(attempt)
     try:
         session.commit()
@@ -95,24 +153,49 @@ def get_attempt(session: Session, attempt_id: int, user: User) -> Attempt:
     return attempt
 
 
+def expired(attempt: Attempt, now: datetime | None = None) -> bool:
+    return (attempt.status == "in_progress" and attempt.deadline is not None
+            and (now or utcnow()) > attempt.deadline + GRACE)
+
+
+def close_if_expired(session: Session, plugins: Plugins, attempt: Attempt) -> bool:
+    """Submit an attempt whose time is over, with the answers saved in time."""
+    if not expired(attempt):
+        return False
+    return results.submit_attempt(session, plugins, attempt, by="time_limit")
+
+
+def close_expired(session: Session, plugins: Plugins) -> int:
+    """Submit every attempt whose time is over (run from cron: flask attempts close-expired)."""
+    overdue = session.scalars(select(Attempt).where(
+        Attempt.status == "in_progress", Attempt.deadline.is_not(None),
+        Attempt.deadline < utcnow() - GRACE)).all()
+    return sum(1 for attempt in overdue if close_if_expired(session, plugins, attempt))
+
+
 def deliver(session: Session, plugins: Plugins, attempt: Attempt) -> list[DeliveredItem]:
-    """The attempt's form as the learner sees it: learner-safe views and saved answers."""
+    """The attempt's form as the learner sees it: learner-safe views and saved answers (and,
+    with immediate feedback, the feedback of the answers already checked)."""
     versions = {v.id: v for v in session.scalars(
         select(ItemVersion).where(ItemVersion.id.in_(attempt.form)))}
-    answers = {r.item_version_id: r.answer for r in attempt.responses}
-    sequences = {r.item_version_id: r.sequence for r in attempt.responses}
+    responses = {r.item_version_id: r for r in attempt.responses}
     delivered = []
     for position, version_id in enumerate(attempt.form):
         version = versions[version_id]
         qtype = plugins.question_types.get(version.type)
-        answer = answers.get(version_id)
+        response = responses.get(version_id)
+        answer = response.answer if response else None
         seed = attempt.seed + position
         view = call(qtype.learner_view, version.payload, seed=seed, response=answer)
         if answer is not None:  # in the page's opaque ids, like the view
             answer = call(qtype.encode_response, answer, version.payload, seed=seed)
+        checked = None
+        if response is not None and response.checked_at is not None:
+            checked = results.review_row(plugins, version, response, position)
         delivered.append(DeliveredItem(position=position, version=version, view=view,
                                        answer=answer, template=qtype.templates["deliver"],
-                                       sequence=sequences.get(version_id, 0)))
+                                       sequence=response.sequence if response else 0,
+                                       checked=checked))
     return delivered
 
 
@@ -133,15 +216,19 @@ def response_from_form(session: Session, plugins: Plugins, attempt: Attempt, pos
 
 
 def save_answer(session: Session, plugins: Plugins, attempt: Attempt, position: int,
-                raw: dict, *, expected_sequence: int | None = None) -> Response:
+                raw: dict, *, expected_sequence: int | None = None,
+                check: bool = False) -> Response:
     """Validate and store one answer of an open attempt, sent in the page's opaque ids.
 
     With ``expected_sequence`` (the save count the page showed) a save from a stale page is
-    refused with StaleAnswerError instead of overwriting a newer answer."""
+    refused with StaleAnswerError instead of overwriting a newer answer. With ``check``
+    (immediate feedback) the answer becomes final and its feedback is shown at once."""
     if not 0 <= position < len(attempt.form):
         raise LookupError("No such question in this attempt.")
-    # Lock the attempt first: saves and the submission of one attempt then run one after
-    # the other, on every worker and database, so none is lost or acknowledged in vain.
+    if expired(attempt):
+        close_if_expired(session, plugins, attempt)
+        raise TimeUpError("The time for this attempt is over; it was submitted with the "
+                          "answers saved in time.")
     _lock_open_attempt(session, attempt)
     version = session.get(ItemVersion, attempt.form[position])
     response = session.scalar(select(Response).where(
@@ -151,6 +238,12 @@ def save_answer(session: Session, plugins: Plugins, attempt: Attempt, position: 
     if expected_sequence is not None and expected_sequence != current:
         session.rollback()
         raise StaleAnswerError(current)
+    if response is not None and response.checked_at is not None:
+        session.rollback()
+        raise DeliveryError("This answer has been checked and can no longer change.")
+    if check and attempt.assessment.feedback_policy != "immediate":
+        session.rollback()
+        raise DeliveryError("This assessment gives feedback after submission.")
     qtype = plugins.question_types.get(version.type)
     try:
         raw = call(qtype.decode_response, raw, version.payload, seed=attempt.seed + position)
@@ -163,8 +256,14 @@ def save_answer(session: Session, plugins: Plugins, attempt: Attempt, position: 
         response = Response(attempt_id=attempt.id, item_version_id=version.id,
                             position=position)
         session.add(response)
-    response.answer, response.saved_at = answer, utcnow()
+    now = utcnow()
+    response.answer, response.saved_at = answer, now
     response.sequence = current + 1
+    if check:
+        response.checked_at = now
+        score = call(qtype.score, version.payload, answer, list(version.outcomes))
+        response.earned, response.possible, response.pending = \
+            score.earned, score.possible, score.pending
     session.commit()
     return response
 
@@ -177,91 +276,3 @@ def _lock_open_attempt(session: Session, attempt: Attempt) -> None:
     if not touched:
         session.rollback()
         raise DeliveryError("This attempt has been submitted; answers can no longer change.")
-
-
-def submit_attempt(session: Session, plugins: Plugins, attempt: Attempt) -> bool:
-    """Grade an open attempt once. Returns False when it had been submitted already.
-
-    Parts that a trainer must grade stay pending; the attempt then waits in
-    ``awaiting_grading`` with a provisional score until every part is graded."""
-    claimed = session.execute(
-        update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "in_progress")
-        .values(status="awaiting_grading", submitted_at=utcnow())
-    ).rowcount
-    if not claimed:
-        session.rollback()
-        session.refresh(attempt)
-        return False
-    session.refresh(attempt)
-    score_attempt(session, plugins, attempt)
-    session.commit()
-    return True
-
-
-def score_attempt(session: Session, plugins: Plugins, attempt: Attempt) -> None:
-    """(Re)score every response of a submitted attempt and set its totals and status.
-
-    Called at submission and again whenever a trainer grades a part; the caller commits."""
-    versions = {v.id: v for v in session.scalars(
-        select(ItemVersion).where(ItemVersion.id.in_(attempt.form)))}
-    responses = {r.item_version_id: r for r in attempt.responses}
-    earned = possible = 0.0
-    evidence: dict[str, Evidence] = {}
-    pending = False
-    for position, version_id in enumerate(attempt.form):
-        version = versions[version_id]
-        qtype = plugins.question_types.get(version.type)
-        response = responses.get(version_id)
-        if response is None:
-            response = Response(attempt_id=attempt.id, item_version_id=version_id,
-                                position=position, answer=None)
-            session.add(response)
-        try:
-            answer = (call(qtype.load_response, response.answer, version.payload)
-                      if response.answer is not None else None)
-        except ItemValidationError:
-            answer = None  # a stored answer the item no longer accepts counts as unanswered
-        score = call(qtype.score, version.payload, answer, list(version.outcomes),
-                     grades=response.grades)
-        response.earned, response.possible = score.earned, score.possible
-        response.pending = score.pending
-        response.evidence = {code: [ev.earned, ev.possible]
-                             for code, ev in score.evidence.items()}
-        earned += score.earned
-        possible += score.possible
-        pending = pending or score.pending
-        evidence = add_evidence(evidence, score.evidence)
-    attempt.earned, attempt.possible = round(earned, 6), possible
-    attempt.outcome_results = {code: {"earned": round(ev.earned, 6), "possible": ev.possible}
-                               for code, ev in sorted(evidence.items(),
-                                                      key=lambda kv: sort_key(kv[0]))}
-    percent = 100 * earned / possible if possible else 0
-    attempt.status = "awaiting_grading" if pending else "graded"
-    # Provisional while pending: `passed` is only decided on the final score.
-    attempt.passed = None if pending else percent + 1e-9 >= attempt.assessment.pass_mark
-
-
-def review(session: Session, plugins: Plugins, attempt: Attempt) -> list[dict]:
-    """Per item of a graded attempt: the learner's answer, score and feedback with solution."""
-    if attempt.status == "in_progress":
-        raise DeliveryError("Feedback is shown after the attempt is submitted.")
-    versions = {v.id: v for v in session.scalars(
-        select(ItemVersion).where(ItemVersion.id.in_(attempt.form)))}
-    responses = {r.item_version_id: r for r in attempt.responses}
-    rows = []
-    for position, version_id in enumerate(attempt.form):
-        version = versions[version_id]
-        qtype = plugins.question_types.get(version.type)
-        response = responses.get(version_id)
-        answer = response.answer if response else None
-        grades = response.grades if response else None
-        rows.append({
-            "position": position, "version": version, "answer": answer,
-            "earned": response.earned if response else 0.0,
-            "possible": response.possible if response else 0.0,
-            "pending": bool(response and response.pending), "grades": grades,
-            "payload": version.payload,
-            "feedback": call(qtype.feedback, version.payload, answer, grades=grades),
-            "template": qtype.templates["review"],
-        })
-    return rows

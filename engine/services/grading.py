@@ -17,7 +17,8 @@ from engine.domain.questiontypes import call
 from engine.models import Attempt, ItemVersion, Response, User, utcnow
 from engine.plugins import Plugins
 from engine.services import certification
-from engine.services.delivery import score_attempt
+from engine.services.results import review_row as _review_row
+from engine.services.results import score_attempt
 
 
 class GradingError(Exception):
@@ -52,16 +53,11 @@ def get_entry(session: Session, response_id: int) -> QueueEntry | None:
 
 
 def review_row(plugins: Plugins, entry: QueueEntry) -> dict:
-    """The answer as the review template shows it, for the grading page."""
-    version, response = entry.version, entry.response
-    qtype = plugins.question_types.get(version.type)
-    return {"position": response.position, "version": version, "answer": response.answer,
-            "earned": response.earned, "possible": response.possible,
-            "pending": response.pending, "grades": response.grades, "payload": version.payload,
-            "feedback": call(qtype.feedback, version.payload, response.answer,
-                             grades=response.grades),
-            "template": qtype.templates["review"],
-            "rubric": call(qtype.rubric, version.payload)}
+    """The answer as the review template shows it, with the rubric, for the grading page."""
+    row = _review_row(plugins, entry.version, entry.response, entry.response.position)
+    qtype = plugins.question_types.get(entry.version.type)
+    row["rubric"] = call(qtype.rubric, entry.version.payload)
+    return row
 
 
 def grade(session: Session, plugins: Plugins, grader: User, response_id: int,

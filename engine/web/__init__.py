@@ -9,6 +9,7 @@ def register_blueprints(app: Flask) -> None:
     from engine.web import (
         accreditation,
         api,
+        attempts,  # noqa: F401  (routes on the learner blueprint)
         auth,
         author,
         certificates,

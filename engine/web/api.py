@@ -14,9 +14,10 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 def _own_attempt(attempt_id: int):
     try:
-        return delivery.get_attempt(db(), attempt_id, current_user)
+        attempt = delivery.get_attempt(db(), attempt_id, current_user)
     except LookupError:
         abort(404)
+    return attempt
 
 
 @bp.route("/attempts/<int:attempt_id>")
@@ -24,9 +25,11 @@ def _own_attempt(attempt_id: int):
 def attempt(attempt_id: int):
     """The attempt as the learner may see it: no answer key while it is open."""
     attempt = _own_attempt(attempt_id)
+    delivery.close_if_expired(db(), plugins(), attempt)
     items = delivery.deliver(db(), plugins(), attempt)
     return jsonify(
         id=attempt.id, status=attempt.status, assessment=attempt.assessment.uid,
+        deadline=attempt.deadline.isoformat() if attempt.deadline else None,
         items=[{"position": i.position, "type": i.version.type, "title": i.version.title,
                 "stem": i.version.stem, "outcomes": i.version.outcomes,
                 "eqf_level": i.version.eqf_level, "view": i.view, "answer": i.answer,
@@ -61,7 +64,8 @@ def save_answer(attempt_id: int, position: int):
     except delivery.StaleAnswerError as exc:
         return jsonify(error=str(exc), stale=True, sequence=exc.sequence), 409
     except delivery.DeliveryError as exc:
-        return jsonify(error=str(exc), closed=True), 409
+        closed = isinstance(exc, delivery.TimeUpError) or attempt.status != "in_progress"
+        return jsonify(error=str(exc), closed=closed), 409
     except LookupError as exc:
         return jsonify(error=str(exc)), 404
     except ItemValidationError as exc:  # before ValueError, of which it is a kind

@@ -8,6 +8,7 @@ confrontation question that a trainer grades with a rubric.
 
 from __future__ import annotations
 
+import datetime
 import random
 from dataclasses import replace
 
@@ -22,11 +23,20 @@ ID = validate.Regexp(r"^[A-Za-z0-9_-]{1,40}$", error="Use letters, digits, - or 
 VERDICTS = ("corroborated", "contradicted", "not_addressed")
 
 
+class DateText(fields.String):
+    """A date as text; YAML reads an unquoted ``2025-03-01`` as a date, which is fine too."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, datetime.date):
+            value = value.isoformat()[:10]
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class SourceSchema(Schema):
     id = fields.String(required=True, validate=ID)
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
     publisher = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    date = fields.String(required=True, validate=validate.Regexp(
+    date = DateText(required=True, validate=validate.Regexp(
         r"^\d{4}(-\d{2}(-\d{2})?)?$", error="Write the date as YYYY, YYYY-MM or YYYY-MM-DD."))
     text = fields.String(required=True, validate=validate.Length(min=1))
     written_for_exercise = fields.Boolean(load_default=True)

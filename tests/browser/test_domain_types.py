@@ -69,7 +69,8 @@ def test_scenario_resumes_after_reload_and_dilemma_is_graded(server, page, domai
     coi.get_by_label("Veiligheidsrapport Noord-Arland").check()
     statement = coi.locator("fieldset.coi-statement", has_text="De markt brandde af")
     statement.get_by_label("corroborated").check()
-    statement.get_by_label("Supporting source").select_option(label="Veiligheidsrapport Noord-Arland")
+    statement.get_by_label("Supporting source").select_option(
+        label="Veiligheidsrapport Noord-Arland")
     page.get_by_text("All answers saved").wait_for()
 
     dilemma = _fieldset(page, "ethics_dilemma")
@@ -77,7 +78,8 @@ def test_scenario_resumes_after_reload_and_dilemma_is_graded(server, page, domai
     dilemma.get_by_label("Licht uw keuze toe.").fill(
         "De veiligheid van de minderjarige gaat voor; melden is een plicht.")
     page.get_by_text("All answers saved").wait_for()
-    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Review and submit").click()
+    page.wait_for_url(re.compile(r".*/review$"))
     page.get_by_role("button", name="Submit for grading").click()
     page.wait_for_url(re.compile(r".*/result$"))
     assert page.get_by_text("Provisional result").is_visible()
