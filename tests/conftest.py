@@ -154,7 +154,7 @@ class Auth:
         self.app, self.client = app, client
 
     def create(self, role: str = "learner", name: str | None = None,
-               password: str = "correct horse battery") -> dict:
+               password: str = "correct horse battery", organisation: str | None = None) -> dict:
         from engine.services import accounts
 
         n = next(_counter)
@@ -162,7 +162,8 @@ class Auth:
         name = name or f"Test {role.title()} {n}"
         with self.app.app_context():
             user = accounts.create_user(self.app.extensions["oe_db"].session(), email=email,
-                                        name=name, role=role, password=password)
+                                        name=name, role=role, password=password,
+                                        organisation=organisation)
             return {"id": user.id, "email": email, "name": name, "password": password}
 
     def login(self, role: str = "learner", **kwargs) -> dict:

@@ -13,6 +13,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         author,
         certificates,
+        dashboard,
         errors,
         frameworks,
         grading,
@@ -24,5 +25,5 @@ def register_blueprints(app: Flask) -> None:
     errors.register(app)
     auth.init_login(app)
     for module in (static, auth, learner, api, certificates, verify, frameworks, author,
-                   grading, accreditation):
+                   grading, accreditation, dashboard):
         app.register_blueprint(module.bp)
