@@ -36,7 +36,7 @@ def test_no_evidence_shows_an_empty_grid(client, auth):
 
 
 def test_group_view_hides_groups_below_five(app, client, auth):
-    for n in range(4):
+    for _ in range(4):
         auth.login(organisation="Opvangcentrum Noord")
         _take_demo(client)
         client.post("/logout")
