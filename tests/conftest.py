@@ -221,3 +221,29 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture
+def axe():
+    """Run axe-core (from npm, served from node_modules) in a page; fail on serious or
+    critical violations, naming the rule, the elements and the page."""
+    if not AXE.exists():
+        message = "axe-core missing: run `npm ci` (make test does)"
+        if os.environ.get("CI") or os.environ.get("OE_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+    def check(page, label: str = ""):
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        report = "; ".join(
+            f"{v['id']} ({v['impact']}): {v['help']} at "
+            + ", ".join(n["target"][0] for n in v["nodes"][:3]) for v in bad)
+        assert not bad, f"axe on {label or page.url}: {report}"
+        return result["violations"]
+
+    return check
