@@ -132,6 +132,24 @@ def register_commands(app: Flask) -> None:
         if problems:
             sys.exit(1)
 
+    @app.cli.group("modules")
+    def modules_group():
+        """Modules."""
+
+    @modules_group.command("assign")
+    @click.argument("organisation")
+    @click.argument("module_uid")
+    def modules_assign(organisation: str, module_uid: str):
+        """Enrol every learner of an organisation on a module (and those who join later)."""
+        from engine.services import delivery, enrolment
+
+        session = _migrated_session()
+        module = delivery.get_module(session, module_uid)
+        if module is None:
+            raise click.ClickException(f"No module {module_uid!r}.")
+        count = enrolment.assign_to_organisation(session, organisation, module)
+        click.echo(f"{organisation}: {count} learner(s) enrolled on {module.title}.")
+
     @app.cli.group("attempts")
     def attempts_group():
         """Attempts."""

@@ -21,7 +21,8 @@ from engine import create_app
 from engine.config import ROOT
 from engine.models import Base
 
-USER_DATA_TABLES = ("certificates", "responses", "attempts", "users")
+USER_DATA_TABLES = ("certificates", "responses", "attempts", "lesson_views", "enrolments",
+                    "organisation_modules", "users")
 _counter = itertools.count(1)
 
 

@@ -5,10 +5,18 @@ from engine.models.base import Base, utcnow
 from engine.models.certificates import Certificate, Scheme
 from engine.models.frameworks import Framework, Outcome
 from engine.models.items import Item, ItemVersion
-from engine.models.modules import Assessment, Lesson, Module
+from engine.models.modules import (
+    Assessment,
+    Enrolment,
+    Lesson,
+    LessonView,
+    Module,
+    OrganisationModule,
+)
 from engine.models.users import Role, User
 
 __all__ = [
-    "Assessment", "Attempt", "Base", "Certificate", "Framework", "Item", "ItemVersion",
-    "Lesson", "Module", "Outcome", "Response", "Role", "Scheme", "User", "utcnow",
+    "Assessment", "Attempt", "Base", "Certificate", "Enrolment", "Framework", "Item",
+    "ItemVersion", "Lesson", "LessonView", "Module", "OrganisationModule", "Outcome",
+    "Response", "Role", "Scheme", "User", "utcnow",
 ]

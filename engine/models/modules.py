@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from engine.models.base import Base
+from engine.models.base import Base, utcnow
 
 
 class Module(Base):
@@ -64,3 +64,41 @@ class Assessment(Base):
     closes_at: Mapped[datetime | None] = mapped_column()
 
     module: Mapped[Module] = relationship(back_populates="assessments")
+
+
+class Enrolment(Base):
+    """A learner on a module: enrolled by themselves, or by their organisation."""
+
+    __tablename__ = "enrolments"
+    __table_args__ = (UniqueConstraint("user_id", "module_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(20), default="self")  # self | organisation
+    enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OrganisationModule(Base):
+    """A module an organisation enrols all its learners on."""
+
+    __tablename__ = "organisation_modules"
+    __table_args__ = (UniqueConstraint("organisation", "module_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation: Mapped[str] = mapped_column(String(200), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"))
+
+
+class LessonView(Base):
+    """A learner has opened a lesson (for the module's progress)."""
+
+    __tablename__ = "lesson_views"
+    __table_args__ = (UniqueConstraint("user_id", "lesson_uid", "module_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"))
+    # By uid, not id: reloading a module rebuilds its lesson rows.
+    lesson_uid: Mapped[str] = mapped_column(String(120))
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from engine.domain.questiontypes import ItemValidationError
 from engine.models import utcnow
-from engine.services import certification, delivery, frameworks, results
+from engine.services import certification, delivery, enrolment, frameworks, results
 from engine.web.common import db, plugins
 from engine.web.learner import bp
 
@@ -29,6 +29,7 @@ def start(uid: str):
         abort(404)
     try:
         attempt = delivery.start_attempt(session, current_user, assessment)
+        enrolment.enrol(session, current_user, assessment.module)
     except delivery.DeliveryError as exc:
         flash(str(exc), "error")
         return redirect(url_for("learner.module", uid=assessment.module.uid))
