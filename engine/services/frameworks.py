@@ -47,3 +47,9 @@ def browse(session: Session, code: str, *, matrix: str = "educational",
 
 def outcome_texts(session: Session, codes: list[str]) -> dict[str, Outcome]:
     return {o.code: o for o in session.scalars(select(Outcome).where(Outcome.code.in_(codes)))}
+
+
+def areas(session: Session) -> list[str]:
+    """Every competence area of the educational outcomes, sorted."""
+    return sorted(set(session.scalars(select(Outcome.area).where(
+        Outcome.matrix == "educational"))))

@@ -1,11 +1,22 @@
-"""Trainers' pages: the item bank."""
+"""Trainers' pages: the item bank, and managing modules, lessons and assessments."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
 
-from engine.services import bank_queries
-from engine.web.common import db, role_required
+from engine.services import bank_queries, blueprints, delivery, frameworks, modules_admin
+from engine.services.markdown import render_markdown
+from engine.web.common import db, plugins, role_required
 
 bp = Blueprint("author", __name__, url_prefix="/author")
 
@@ -14,3 +25,122 @@ bp = Blueprint("author", __name__, url_prefix="/author")
 @role_required("trainer")
 def items():
     return render_template("author/items.html", items=bank_queries.list_items(db()))
+
+
+def _module(uid: str):
+    module = delivery.get_module(db(), uid)
+    if module is None:
+        abort(404)
+    return module
+
+
+@bp.route("/modules")
+@role_required("trainer")
+def modules():
+    return render_template("author/modules.html", modules=delivery.list_modules(db()))
+
+
+@bp.route("/modules/<uid>")
+@role_required("trainer")
+def module(uid: str):
+    module = _module(uid)
+    shortfalls = {a.uid: blueprints.check(db(), a.blueprint) if a.blueprint else []
+                  for a in module.assessments}
+    return render_template("author/module.html", module=module, shortfalls=shortfalls)
+
+
+@bp.route("/modules/<uid>.yaml")
+@role_required("trainer")
+def module_file(uid: str):
+    module = _module(uid)
+    return Response(modules_admin.module_yaml(module), mimetype="application/x-yaml",
+                    headers={"Content-Disposition": f'attachment; filename="{module.uid}.yaml"'})
+
+
+def _blueprint_from_form(form) -> list[dict]:
+    rows = []
+    for index in range(int(form.get("rows", 0) or 0)):
+        prefix = f"row-{index}-"
+        count = form.get(prefix + "count", "").strip()
+        if not count:
+            continue  # the empty row offered for adding one
+        row: dict = {"count": count}
+        outcomes = form.get(prefix + "outcomes", "").replace(",", " ").split()
+        if outcomes:
+            row["outcomes"] = outcomes
+        if form.get(prefix + "area"):
+            row["area"] = form[prefix + "area"]
+        if form.get(prefix + "eqf_level"):
+            row["eqf_level"] = form[prefix + "eqf_level"]
+        if form.getlist(prefix + "types"):
+            row["types"] = form.getlist(prefix + "types")
+        if form.get(prefix + "points", "").strip():
+            row["points"] = form[prefix + "points"].strip()
+        rows.append(row)
+    return rows
+
+
+@bp.route("/assessments/<uid>", methods=["GET", "POST"])
+@role_required("trainer")
+def assessment(uid: str):
+    session = db()
+    assessment = delivery.get_assessment(session, uid)
+    if assessment is None:
+        abort(404)
+    errors: dict[str, str] = {}
+    spec = modules_admin.assessment_spec(assessment)
+    if request.method == "POST":
+        form = request.form
+        data = {key: form.get(key, "").strip() or None
+                for key in ("title", "pass_mark", "outcome_pass_mark", "time_limit", "attempts",
+                            "opens", "closes")}
+        data["shuffle"] = "shuffle" in form
+        data["feedback"] = form.get("feedback", "after_submission")
+        if assessment.scheme_uid:
+            data["scheme"] = assessment.scheme_uid
+        if form.get("mode") == "items":
+            data["items"] = form.get("items", "").split()
+        else:
+            data["blueprint"] = _blueprint_from_form(form)
+        data = {k: v for k, v in data.items() if v is not None}
+        try:
+            modules_admin.update_assessment(session, assessment, data,
+                                            set(plugins().question_types.entries))
+        except modules_admin.ModuleEditError as exc:
+            errors = exc.errors
+            spec = {**spec, **data}
+        else:
+            flash(_("The assessment is saved."), "info")
+            return redirect(url_for("author.module", uid=assessment.module.uid))
+    areas = frameworks.areas(session)
+    return render_template("author/assessment.html", assessment=assessment, spec=spec,
+                           errors=errors, areas=areas,
+                           types=sorted(plugins().question_types.entries)), \
+        400 if errors else 200
+
+
+@bp.route("/modules/<uid>/lessons/<lesson_uid>", methods=["GET", "POST"])
+@role_required("trainer")
+def lesson(uid: str, lesson_uid: str):
+    module = _module(uid)
+    lesson = None if lesson_uid == "new" else next(
+        (le for le in module.lessons if le.uid == lesson_uid), None)
+    if lesson is None and lesson_uid != "new":
+        abort(404)
+    errors: dict[str, str] = {}
+    data = {"id": lesson.uid, "title": lesson.title, "body": lesson.body} if lesson else \
+        {"id": "", "title": "", "body": ""}
+    if request.method == "POST":
+        data = {"id": lesson.uid if lesson else request.form.get("id", "").strip(),
+                "title": request.form.get("title", "").strip(),
+                "body": request.form.get("body", "")}
+        try:
+            modules_admin.update_lesson(db(), module, lesson, data)
+        except modules_admin.ModuleEditError as exc:
+            errors = exc.errors
+        else:
+            flash(_("The lesson is saved."), "info")
+            return redirect(url_for("author.module", uid=module.uid))
+    return render_template("author/lesson.html", module=module, lesson=lesson, data=data,
+                           errors=errors, preview=render_markdown(data["body"])), \
+        400 if errors else 200

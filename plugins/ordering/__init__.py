@@ -1,8 +1,9 @@
 """Built-in plugin: put elements in the right order.
 
 The author lists the elements in the correct order. The learner sees them in a seeded
-shuffled order that is never the correct one (when there is more than one element) and
-gives each element its position 1..n with one select per element. ``all_or_nothing`` gives
+shuffled order that does not depend on the key (it may, by chance, be the correct one:
+excluding that would tell a learner of two elements the answer) and gives each element
+its position 1..n with one select per element. ``all_or_nothing`` gives
 the points for the whole order only; ``partial`` gives the share of elements in their
 correct position.
 """
@@ -51,12 +52,10 @@ def correct_order(payload: dict) -> list[str]:
 
 
 def shuffled(payload: dict, seed: int) -> list[dict]:
-    """The elements in a seeded order that does not depend on the listed (correct) order
-    and, with more than one element, is never the correct order; ids are opaque tokens."""
-    elements = sorted(payload["elements"], key=lambda e: e["id"])
+    """The elements in a seeded order that does not depend on the listed (correct) order:
+    shuffled from their texts' order, which the learner sees anyway; ids are opaque tokens."""
+    elements = sorted(payload["elements"], key=lambda e: (e["text"], e["id"]))
     random.Random(seed).shuffle(elements)
-    if len(elements) > 1 and [e["id"] for e in elements] == correct_order(payload):
-        elements = elements[1:] + elements[:1]  # a rotation: still shuffled, never the key
     hide = Tokens(seed).hide
     return [{"id": hide(e["id"]), "text": e["text"]} for e in elements]
 
