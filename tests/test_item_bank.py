@@ -150,3 +150,20 @@ def test_a_source_outside_the_sources_folder_is_refused(bank_copy):
         source={"document": "../../../../etc/passwd", "lines": [1, 2]}))
     with pytest.raises(ItemBankError, match="No source document"):
         read_bank(bank_copy, QT)
+
+
+def test_a_blueprint_the_bank_cannot_fill_is_refused_with_the_row_named(bank_copy):
+    path = _module_file(bank_copy)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["assessments"].append({
+        "id": "te-groot", "title": "Te groot", "pass_mark": 50,
+        "blueprint": [{"outcomes": ["ESQF-E-18e"], "count": 2},
+                      {"area": "Financieel beheer", "count": 3}]})
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ItemBankError) as excinfo:
+        read_bank(bank_copy, QT)
+    problems = [p for p in excinfo.value.problems if p.item == "te-groot"]
+    assert len(problems) == 1
+    assert problems[0].field == "assessments.1.blueprint.1"
+    assert "has 0 of the 3 items" in problems[0].message
+    assert "area 'Financieel beheer'" in problems[0].message
