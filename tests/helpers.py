@@ -16,8 +16,29 @@ def bank_items() -> dict[str, dict]:
     items = {}
     for path in (ROOT / "item_bank" / "items").rglob("*.yaml"):
         for item in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]:
+            item.setdefault("translations", {})
             items[item["id"]] = item
+    for path in (ROOT / "item_bank" / "translations").glob("*/*.yaml"):
+        for variant in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]:
+            items[variant["id"]]["translations"][path.parent.name] = variant
     return items
+
+
+def by_stem(items: dict[str, dict] | None = None, key=lambda stem: stem) -> dict[str, dict]:
+    """Items by ``key(stem)`` in every language (a page may show a variant), each entry the
+    item with that language's payload."""
+    found = {}
+    for item in (items or bank_items()).values():
+        found[key(item["stem"])] = item
+        for variant in item.get("translations", {}).values():
+            found[key(variant["stem"])] = {**item,
+                                           "payload": variant.get("payload", item["payload"])}
+    return found
+
+
+def page_stem(stem: str) -> str:
+    """A stem as the browser shows it, for matching: Markdown marks dropped, spaces folded."""
+    return re.sub(r"\s+", " ", stem.replace("*", "")).strip()[:60]
 
 
 def demo_items() -> dict[str, dict]:
@@ -54,10 +75,9 @@ def wrong_answer(view: dict, payload: dict) -> dict:
 def answer_all(client, attempt_id: int, *, correct: bool = True, limit: int | None = None):
     """Answer the attempt's items through the JSON API (as the page's autosave does)."""
     data = client.get(f"/api/attempts/{attempt_id}").get_json()
-    items = bank_items()
-    by_stem = {item["stem"]: item for item in items.values()}
+    stems = by_stem()
     for entry in data["items"][:limit]:
-        payload = by_stem[entry["stem"]]["payload"]
+        payload = stems[entry["stem"]]["payload"]
         view = entry["view"]
         answer = correct_answer(view, payload) if correct else wrong_answer(view, payload)
         response = client.put(f"/api/attempts/{attempt_id}/answers/{entry['position']}",

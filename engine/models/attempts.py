@@ -23,6 +23,7 @@ class Attempt(Base):
     # in_progress -> awaiting_grading (a trainer must grade a part) -> graded
     status: Mapped[str] = mapped_column(String(20), default="in_progress")
     seed: Mapped[int] = mapped_column(Integer)
+    language: Mapped[str | None] = mapped_column(String(8))  # of the item texts shown
     form: Mapped[list] = mapped_column()  # item version ids, in the order shown
     item_points: Mapped[list | None] = mapped_column()  # per position: points or None
     started_at: Mapped[datetime] = mapped_column(default=utcnow)

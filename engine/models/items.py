@@ -51,7 +51,16 @@ class ItemVersion(Base):
     outcomes: Mapped[list] = mapped_column()  # educational outcome codes
     eqf_level: Mapped[int] = mapped_column(Integer)
     source: Mapped[dict | None] = mapped_column()
+    # Language variants: {"en": {"title", "stem", "feedback", "payload"}}, same key and ids.
+    translations: Mapped[dict | None] = mapped_column()
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     item: Mapped[Item] = relationship(back_populates="versions", foreign_keys=[item_id])
+
+    def localized(self, language: str | None) -> dict:
+        """title, stem, feedback and payload in ``language`` where a variant exists."""
+        from engine.domain.variants import localized
+
+        return localized({"title": self.title, "stem": self.stem, "feedback": self.feedback,
+                          "payload": self.payload}, self.translations, language)

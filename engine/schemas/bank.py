@@ -23,6 +23,15 @@ class SourceSchema(Schema):
             raise ValidationError("The first line must not come after the last.", "lines")
 
 
+class TranslationSchema(Schema):
+    """An item's texts in another language; the payload keeps the original's shape."""
+
+    title = fields.String(validate=validate.Length(min=1, max=300))
+    stem = fields.String(required=True, validate=validate.Length(min=1))
+    feedback = fields.String()
+    payload = fields.Dict()
+
+
 class ItemSchema(Schema):
     """The fields every item has, whatever its type; the payload is checked by the type."""
 
@@ -37,6 +46,12 @@ class ItemSchema(Schema):
     payload = fields.Dict(required=True)
     feedback = fields.String(load_default="")
     tags = fields.List(fields.String(), load_default=list)
+    translations = fields.Dict(keys=fields.String(validate=validate.OneOf(LANGUAGES)),
+                               values=fields.Nested(TranslationSchema), load_default=dict)
+
+
+class TranslationFileItemSchema(TranslationSchema):
+    id = fields.String(required=True, validate=UID)
 
 
 class LessonSchema(Schema):

@@ -15,7 +15,7 @@ from engine.models import Assessment, Framework, Item, ItemVersion, Lesson, Modu
 from engine.services.bank_files import Bank, content_hash
 
 ITEM_CONTENT = ("type", "language", "title", "stem", "payload", "feedback", "outcomes",
-                "eqf_level", "source")
+                "eqf_level", "source", "translations")
 
 
 @dataclass
@@ -65,7 +65,10 @@ def _load_framework(session: Session, data: dict, report: LoadReport) -> None:
 
 def _load_item(session: Session, data: dict, report: LoadReport) -> None:
     content = {key: data.get(key) for key in ITEM_CONTENT}
-    digest = content_hash(content)
+    # An item without variants hashes as it did before variants existed: no new versions.
+    hashed = {k: v for k, v in content.items() if k != "translations" or v}
+    content["translations"] = content["translations"] or None
+    digest = content_hash(hashed)
     item = session.scalar(select(Item).where(Item.uid == data["id"]))
     if item is None:
         item = Item(uid=data["id"], status="published", origin=data.get("origin"))

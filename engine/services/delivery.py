@@ -51,6 +51,8 @@ class DeliveredItem:
     template: str
     sequence: int = 0
     checked: dict | None = None  # with immediate feedback: the review row once checked
+    title: str = ""
+    stem: str = ""  # in the attempt's language where the item has that variant
 
 
 def list_modules(session: Session) -> list[Module]:
@@ -113,9 +115,11 @@ def _form(session: Session, assessment: Assessment, seed: int) -> tuple[list, li
     return form, points if points and any(p is not None for p in points) else None
 
 
-def start_attempt(session: Session, user: User, assessment: Assessment) -> Attempt:
+def start_attempt(session: Session, user: User, assessment: Assessment,
+                  language: str | None = None) -> Attempt:
     """Resume the learner's open attempt, or start a new one: a form drawn from the
-    blueprint (or the fixed items), with a deadline when there is a time limit."""
+    blueprint (or the fixed items), with a deadline when there is a time limit. Items are
+    shown in ``language`` where they have a variant in it."""
     open_attempt = session.scalar(select(Attempt).where(
         Attempt.user_id == user.id, Attempt.assessment_id == assessment.id,
         Attempt.status == "in_progress"))
@@ -133,7 +137,8 @@ def start_attempt(session: Session, user: User, assessment: Assessment) -> Attem
     if assessment.closes_at and (deadline is None or assessment.closes_at < deadline):
         deadline = assessment.closes_at
     attempt = Attempt(user_id=user.id, assessment_id=assessment.id, form=form,
-                      item_points=points, seed=seed, started_at=started, deadline=deadline)
+                      item_points=points, seed=seed, started_at=started, deadline=deadline,
+                      language=language)
     session.add(attempt)
     try:
         session.commit()
@@ -186,16 +191,19 @@ def deliver(session: Session, plugins: Plugins, attempt: Attempt) -> list[Delive
         response = responses.get(version_id)
         answer = response.answer if response else None
         seed = attempt.seed + position
-        view = call(qtype.learner_view, version.payload, seed=seed, response=answer)
+        texts = version.localized(attempt.language)
+        view = call(qtype.learner_view, texts["payload"], seed=seed, response=answer)
         if answer is not None:  # in the page's opaque ids, like the view
             answer = call(qtype.encode_response, answer, version.payload, seed=seed)
         checked = None
         if response is not None and response.checked_at is not None:
-            checked = results.review_row(plugins, version, response, position)
+            checked = results.review_row(plugins, version, response, position,
+                                         language=attempt.language)
         delivered.append(DeliveredItem(position=position, version=version, view=view,
                                        answer=answer, template=qtype.templates["deliver"],
                                        sequence=response.sequence if response else 0,
-                                       checked=checked))
+                                       checked=checked, title=texts["title"],
+                                       stem=texts["stem"]))
     return delivered
 
 

@@ -54,7 +54,8 @@ def get_entry(session: Session, response_id: int) -> QueueEntry | None:
 
 def review_row(plugins: Plugins, entry: QueueEntry) -> dict:
     """The answer as the review template shows it, with the rubric, for the grading page."""
-    row = _review_row(plugins, entry.version, entry.response, entry.response.position)
+    row = _review_row(plugins, entry.version, entry.response, entry.response.position,
+                      language=entry.attempt.language)
     qtype = plugins.question_types.get(entry.version.type)
     row["rubric"] = call(qtype.rubric, entry.version.payload)
     return row

@@ -120,18 +120,21 @@ def may_review(attempt: Attempt, now: datetime | None = None) -> bool:
 
 
 def review_row(plugins: Plugins, version: ItemVersion, response: Response | None,
-               position: int) -> dict:
-    """One item as the review template shows it: answer, score, feedback with solution."""
+               position: int, *, language: str | None = None) -> dict:
+    """One item as the review template shows it: answer, score, feedback with solution, in
+    ``language`` where the item has that variant (the key is the same in every language)."""
     qtype = plugins.question_types.get(version.type)
     answer = response.answer if response else None
     grades = response.grades if response else None
+    texts = version.localized(language)
     return {
         "position": position, "version": version, "answer": answer,
+        "title": texts["title"], "stem": texts["stem"], "general_feedback": texts["feedback"],
         "earned": response.earned if response and response.earned is not None else 0.0,
         "possible": response.possible if response and response.possible is not None else 0.0,
         "pending": bool(response and response.pending), "grades": grades,
-        "payload": version.payload,
-        "feedback": call(qtype.feedback, version.payload, answer, grades=grades),
+        "payload": texts["payload"],
+        "feedback": call(qtype.feedback, texts["payload"], answer, grades=grades),
         "template": qtype.templates["review"],
     }
 
@@ -141,5 +144,6 @@ def review(session: Session, plugins: Plugins, attempt: Attempt) -> list[dict]:
     versions = {v.id: v for v in session.scalars(
         select(ItemVersion).where(ItemVersion.id.in_(attempt.form)))}
     responses = {r.item_version_id: r for r in attempt.responses}
-    return [review_row(plugins, versions[version_id], responses.get(version_id), position)
+    return [review_row(plugins, versions[version_id], responses.get(version_id), position,
+                       language=attempt.language)
             for position, version_id in enumerate(attempt.form)]

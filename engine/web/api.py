@@ -30,8 +30,8 @@ def attempt(attempt_id: int):
     return jsonify(
         id=attempt.id, status=attempt.status, assessment=attempt.assessment.uid,
         deadline=attempt.deadline.isoformat() if attempt.deadline else None,
-        items=[{"position": i.position, "type": i.version.type, "title": i.version.title,
-                "stem": i.version.stem, "outcomes": i.version.outcomes,
+        items=[{"position": i.position, "type": i.version.type, "title": i.title,
+                "stem": i.stem, "outcomes": i.version.outcomes,
                 "eqf_level": i.version.eqf_level, "view": i.view, "answer": i.answer,
                 "sequence": i.sequence}
                for i in items])

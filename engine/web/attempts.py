@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -28,7 +29,8 @@ def start(uid: str):
     if assessment is None:
         abort(404)
     try:
-        attempt = delivery.start_attempt(session, current_user, assessment)
+        attempt = delivery.start_attempt(session, current_user, assessment,
+                                         language=str(get_locale()))
         enrolment.enrol(session, current_user, assessment.module)
     except delivery.DeliveryError as exc:
         flash(str(exc), "error")

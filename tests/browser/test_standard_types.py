@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.helpers import bank_items
+from tests.helpers import bank_items, by_stem
 
 pytestmark = pytest.mark.browser
 
@@ -103,14 +103,14 @@ def test_learner_answers_every_standard_type(live_server, page, auth):
     page.get_by_role("button", name="Start the assessment").click()
     page.wait_for_url(re.compile(r".*/attempts/\d+$"))
 
-    bank = bank_items()
-    by_stem = {_norm(i["stem"].replace("*", ""))[:60]: i for i in bank.values()
-               if i["id"].startswith("vt-")}  # the page shows the stem's Markdown rendered
+    bank = {uid: item for uid, item in bank_items().items() if uid.startswith("vt-")}
+    # The page shows the stem's Markdown rendered, in the attempt's language.
+    stems = by_stem(bank, key=lambda stem: _norm(stem.replace("*", ""))[:60])
     fieldsets = page.locator("fieldset.item")
     assert fieldsets.count() == 12
 
     def item_of(fieldset):
-        return by_stem[_norm(fieldset.locator(".stem").inner_text())[:60]]
+        return stems[_norm(fieldset.locator(".stem").inner_text())[:60]]
 
     items = [item_of(fieldsets.nth(i)) for i in range(12)]
     assert {i["type"] for i in items} == {"true_false", "short_text", "numeric", "ordering",

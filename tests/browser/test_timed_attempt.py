@@ -11,7 +11,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import Auth
-from tests.helpers import bank_items
+from tests.helpers import by_stem, page_stem
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +27,7 @@ def server(domain_app):
 
 
 def _answer(fieldset, items):
-    stem = re.sub(r"\s+", " ", fieldset.locator(".stem").inner_text()).strip()[:60]
+    stem = page_stem(fieldset.locator(".stem").inner_text())
     item = items[stem]
     for option in item["payload"]["options"]:
         if option["correct"]:
@@ -36,7 +36,7 @@ def _answer(fieldset, items):
 
 def test_timed_attempt_survives_a_closed_page_and_grades_once(server, browser, domain_app):
     user = Auth(domain_app, domain_app.test_client()).create()
-    items = {re.sub(r"\s+", " ", i["stem"]).strip()[:60]: i for i in bank_items().values()}
+    items = by_stem(key=page_stem)
     context = browser.new_context(locale="en-GB")
     page = context.new_page()
     page.goto(f"{server}/login")

@@ -9,7 +9,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from tests.helpers import DEMO_MODULE, bank_items
+from tests.helpers import DEMO_MODULE, by_stem, page_stem
 
 pytestmark = pytest.mark.browser
 
@@ -37,12 +37,12 @@ def test_learner_passes_and_verifies_the_certificate(live_server, page, auth, tm
     page.get_by_role("button", name="Start the assessment").click()
     page.wait_for_url(re.compile(r".*/attempts/\d+$"))
 
-    items = {re.sub(r"\s+", " ", i["stem"]).strip()[:60]: i for i in bank_items().values()}
+    items = by_stem(key=page_stem)
     fieldsets = page.locator("fieldset.item")
     assert fieldsets.count() == 12
 
     def item_of(fieldset):
-        stem = re.sub(r"\s+", " ", fieldset.locator(".stem").inner_text()).strip()[:60]
+        stem = page_stem(fieldset.locator(".stem").inner_text())
         return items[stem]
 
     for index in range(6):  # answer half, let autosave store them

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from tests.helpers import bank_items, start_attempt
+from tests.helpers import by_stem, start_attempt
 
 
 def _secrets(item: dict) -> list[str]:
@@ -28,7 +28,7 @@ def test_unanswered_items_carry_no_key_in_html_or_json(client, auth):
     html = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     raw_json = client.get(f"/api/attempts/{attempt_id}").get_data(as_text=True)
     data = json.loads(raw_json)
-    items = {i["stem"]: i for i in bank_items().values()}
+    items = by_stem()
     assert len(data["items"]) == 12
 
     for entry in data["items"]:

@@ -9,7 +9,7 @@ import pytest
 
 from engine.models import Attempt, utcnow
 from tests.conftest import Auth
-from tests.helpers import bank_items, correct_answer, start_attempt
+from tests.helpers import by_stem, correct_answer, start_attempt
 
 
 @pytest.fixture
@@ -30,9 +30,9 @@ def db_session(domain_app):
 
 def _answer_everything(client, attempt_id, limit=None):
     data = client.get(f"/api/attempts/{attempt_id}").get_json()
-    by_stem = {i["stem"]: i for i in bank_items().values()}
+    stems = by_stem()
     for entry in data["items"][:limit]:
-        answer = correct_answer(entry["view"], by_stem[entry["stem"]]["payload"])
+        answer = correct_answer(entry["view"], stems[entry["stem"]]["payload"])
         saved = client.put(f"/api/attempts/{attempt_id}/answers/{entry['position']}",
                            json=answer)
         assert saved.status_code == 200, saved.get_json()
