@@ -71,6 +71,17 @@ def register_commands(app: Flask) -> None:
         for line in report.lines():
             click.echo(line)
 
+    @bank_group.command("coverage")
+    @click.argument("framework", default="ESQF")
+    def bank_coverage(framework: str):
+        """Print the framework grid with published items per educational cell."""
+        from engine.services import coverage
+
+        try:
+            click.echo(coverage.render_text(coverage.coverage(_migrated_session(), framework)))
+        except LookupError as exc:
+            raise click.ClickException(str(exc)) from None
+
     @app.cli.group("frameworks")
     def frameworks_group():
         """Outcome frameworks."""

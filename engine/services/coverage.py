@@ -1,0 +1,93 @@
+"""Coverage of the framework by the published item bank: items per educational cell."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.models import Framework, Item, ItemVersion, Outcome
+
+BANDS = {"4-5": "abc", "6": "def", "7": "ghi"}
+
+
+@dataclass
+class Coverage:
+    rows: list[dict] = field(default_factory=list)  # number, area, group, cells {letter: n|None}
+    covered: int = 0
+    non_empty: int = 0
+    by_band: dict[str, tuple[int, int]] = field(default_factory=dict)  # covered, non-empty
+    by_area: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def share(self) -> float:
+        return self.covered / self.non_empty if self.non_empty else 0.0
+
+
+def item_counts(session: Session) -> dict[str, int]:
+    """Published items per outcome code (current versions)."""
+    counts: dict[str, int] = {}
+    for codes in session.scalars(
+            select(ItemVersion.outcomes).join(Item, Item.current_version_id == ItemVersion.id)
+            .where(Item.status == "published")):
+        for code in codes:
+            counts[code] = counts.get(code, 0) + 1
+    return counts
+
+
+def coverage(session: Session, code: str = "ESQF") -> Coverage:
+    framework = session.scalar(select(Framework).where(Framework.code == code))
+    if framework is None:
+        raise LookupError(f"No framework {code!r}.")
+    counts = item_counts(session)
+    outcomes = session.scalars(select(Outcome).where(
+        Outcome.framework_id == framework.id, Outcome.matrix == "educational")
+        .order_by(Outcome.position)).all()
+    result = Coverage()
+    rows: dict[int, dict] = {}
+    band_tally: dict[str, list[int]] = {band: [0, 0] for band in BANDS}
+    area_tally: dict[str, list[int]] = {}
+    for o in outcomes:
+        row = rows.setdefault(o.row, {"number": o.row, "area": o.area, "group": o.group,
+                                      "cells": {}})
+        if not o.text:
+            row["cells"][o.cell] = None
+            continue
+        n = counts.get(o.code, 0)
+        row["cells"][o.cell] = n
+        result.non_empty += 1
+        band_tally[o.eqf_level][1] += 1
+        area_tally.setdefault(o.area, [0, 0])[1] += 1
+        if n:
+            result.covered += 1
+            band_tally[o.eqf_level][0] += 1
+            area_tally[o.area][0] += 1
+    result.rows = [rows[k] for k in sorted(rows)]
+    result.by_band = {k: tuple(v) for k, v in band_tally.items()}
+    result.by_area = {k: tuple(v) for k, v in area_tally.items()}
+    return result
+
+
+def render_text(cov: Coverage) -> str:
+    """The grid as text: rows by EQF band, item counts per cell ('.' an empty cell)."""
+    lines = [f"{'row':>3}  {'competence area':<44} " + "  ".join(
+        f"EQF {band:<3} {' '.join(letters)}" for band, letters in BANDS.items())]
+    for row in cov.rows:
+        parts = []
+        for band, letters in BANDS.items():
+            cells = " ".join("." if row["cells"].get(c) is None else str(row["cells"][c])
+                             .rjust(1) for c in letters)
+            parts.append(f"{'':8}{cells}")
+        lines.append(f"{row['number']:>3}  {row['area'][:44]:<44} " + "  ".join(parts))
+    lines.append("")
+    lines.append("('.' = empty cell of the framework; a number = published items tagged to it)")
+    for band, (covered, total) in cov.by_band.items():
+        lines.append(f"EQF {band}: {covered} of {total} non-empty cells covered")
+    uncovered = sorted(area for area, (covered, _) in cov.by_area.items() if not covered)
+    lines.append(f"Competence areas with items: {len(cov.by_area) - len(uncovered)} of "
+                 f"{len(cov.by_area)}" + (f" (none yet: {', '.join(uncovered)})"
+                                          if uncovered else ""))
+    lines.append(f"Covered: {cov.covered} of {cov.non_empty} non-empty educational cells "
+                 f"({100 * cov.share:.0f} %)")
+    return "\n".join(lines)
