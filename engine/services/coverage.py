@@ -75,9 +75,9 @@ def render_text(cov: Coverage) -> str:
         f"EQF {band:<3} {' '.join(letters)}" for band, letters in BANDS.items())]
     for row in cov.rows:
         parts = []
-        for band, letters in BANDS.items():
+        for letters in BANDS.values():
             cells = " ".join("." if row["cells"].get(c) is None else str(row["cells"][c])
-                             .rjust(1) for c in letters)
+                             for c in letters)
             parts.append(f"{'':8}{cells}")
         lines.append(f"{row['number']:>3}  {row['area'][:44]:<44} " + "  ".join(parts))
     lines.append("")
