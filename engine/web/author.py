@@ -14,7 +14,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from engine.services import bank_queries, blueprints, delivery, frameworks, modules_admin
+from engine.services import (
+    bank_queries,
+    blueprints,
+    coverage,
+    delivery,
+    frameworks,
+    modules_admin,
+)
 from engine.services.markdown import render_markdown
 from engine.web.common import db, plugins, role_required
 
@@ -24,7 +31,25 @@ bp = Blueprint("author", __name__, url_prefix="/author")
 @bp.route("/items")
 @role_required("trainer")
 def items():
-    return render_template("author/items.html", items=bank_queries.list_items(db()))
+    args = request.args
+    try:
+        level = int(args.get("eqf_level") or 0) or None
+    except ValueError:
+        abort(400)
+    filters = {"text": args.get("text", ""), "outcome": args.get("outcome", "").strip(),
+               "area": args.get("area", ""), "eqf_level": level, "qtype": args.get("type", ""),
+               "status": args.get("status", ""), "language": args.get("language", "")}
+    return render_template("author/items.html", items=bank_queries.list_items(db(), **filters),
+                           filters=filters, areas=frameworks.areas(db()),
+                           types=sorted(plugins().question_types.entries))
+
+
+@bp.route("/coverage")
+@role_required("trainer")
+def coverage_page():
+    """Published items over the ESQF grid: where the bank is thin."""
+    return render_template("author/coverage.html", cov=coverage.coverage(db()),
+                           bands=coverage.BANDS)
 
 
 def _module(uid: str):
