@@ -7,6 +7,7 @@ The suite runs against SQLite by default and against PostgreSQL when ``DATABASE_
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
@@ -65,16 +66,21 @@ def database_url(tmp_path_factory) -> str:
     return url
 
 
-@pytest.fixture
-def app(database_url):
-    app = make_app(database_url)
-    yield app
+def wipe_learner_data(app) -> None:
+    """Delete what a test's users did (the bank stays), and close the app's connections."""
     db = app.extensions["oe_db"]
     db.session.remove()
     with db.engine.begin() as conn:
         for table in USER_DATA_TABLES:
             conn.execute(Base.metadata.tables[table].delete())
     db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url):
+    app = make_app(database_url)
+    yield app
+    wipe_learner_data(app)
 
 
 @pytest.fixture
@@ -82,12 +88,7 @@ def csrf_app(database_url):
     """An app with CSRF protection on, as in production."""
     app = make_app(database_url, WTF_CSRF_ENABLED=True)
     yield app
-    db = app.extensions["oe_db"]
-    db.session.remove()
-    with db.engine.begin() as conn:
-        for table in USER_DATA_TABLES:
-            conn.execute(Base.metadata.tables[table].delete())
-    db.engine.dispose()
+    wipe_learner_data(app)
 
 
 @pytest.fixture
@@ -140,12 +141,7 @@ def domain_app(domain_database_url):
     url, bank = domain_database_url
     app = make_app(url, ITEM_BANK_PATH=bank)
     yield app
-    db = app.extensions["oe_db"]
-    db.session.remove()
-    with db.engine.begin() as conn:
-        for table in USER_DATA_TABLES:
-            conn.execute(Base.metadata.tables[table].delete())
-    db.engine.dispose()
+    wipe_learner_data(app)
 
 
 class Auth:
@@ -180,15 +176,29 @@ def auth(app, client) -> Auth:
     return Auth(app, client)
 
 
-@pytest.fixture
-def live_server(app):
-    """The test app served over HTTP on a free loopback port, for the browser."""
+@contextlib.contextmanager
+def serving(app):
+    """An app served over HTTP on a free loopback port, for the browser."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app):
+    with serving(app) as url:
+        yield url
+
+
+@pytest.fixture
+def domain_server(domain_app):
+    with serving(domain_app) as url:
+        yield url
 
 
 CHROMIUM = os.environ.get("OE_CHROMIUM", "/usr/bin/chromium")

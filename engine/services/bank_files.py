@@ -238,7 +238,9 @@ def read_bank(root: Path | str, question_types) -> Bank:
             item["origin"] = name
             bank.items.append(item)
 
-    _merge_translations(root, bank, question_types, problems)
+    from engine.services.bank_translations import merge_translations
+
+    merge_translations(root, bank, question_types, problems)
 
     scheme_ids: set[str] = set()
     for path in sorted((root / "schemes").glob("*.yaml")):
@@ -350,62 +352,3 @@ def _blueprint_problems(assessment, where, name, node, items, outcomes, question
             f"({rows[short.row].describe()}): {short.missing} short.", item=assessment["id"],
             field=field, line=_line(node, field)))
     return problems
-
-
-def _merge_translations(root: Path, bank: Bank, question_types, problems: list[Problem]) -> None:
-    """Language variants from ``translations/<lang>/*.yaml`` (and inline ``translations``):
-    the texts of an item in another language, with the original's ids, keys and weights."""
-    from engine.domain.variants import shape_errors
-    from engine.schemas.bank import LANGUAGES, TranslationFileItemSchema
-
-    by_id = {item["id"]: item for item in bank.items}
-    for folder in sorted((root / "translations").glob("*")):
-        lang = folder.name
-        for path in sorted(folder.glob("*.yaml")):
-            name = _relative(path, root)
-            if lang not in LANGUAGES:
-                problems.append(Problem(name, f"Unknown language folder {lang!r}."))
-                continue
-            data, node = _read_yaml(path, root, problems)
-            if data is None and node is None:
-                continue
-            if not isinstance(data, dict) or not isinstance(data.get("items"), list):
-                problems.append(Problem(name, "A translation file holds a list `items`."))
-                continue
-            items_node = _child(node, "items")
-            for index, raw in enumerate(data["items"]):
-                item_node = _child(items_node, index)
-                uid = raw.get("id") if isinstance(raw, dict) else None
-                variant, found = _schema_problems(TranslationFileItemSchema(), raw, name,
-                                                  item_node, uid or f"#{index + 1}")
-                problems.extend(found)
-                if variant is None:
-                    continue
-                if uid not in by_id:
-                    problems.append(Problem(name, "No item with this id in the bank.", item=uid,
-                                            field="id", line=_line(item_node, "id")))
-                    continue
-                variant.pop("id")
-                by_id[uid]["translations"][lang] = {**variant, "_file": name,
-                                                    "_line": _line(item_node)}
-    for item in bank.items:
-        for lang, variant in list(item["translations"].items()):
-            name = variant.pop("_file", item["origin"])
-            line = variant.pop("_line", None)
-            if lang == item["language"]:
-                problems.append(Problem(name, f"A variant in the item's own language {lang!r}.",
-                                        item=item["id"], field="translations", line=line))
-                continue
-            if "payload" not in variant:
-                continue  # only the texts around the payload are translated
-            qtype = question_types.get(item["type"])
-            try:
-                variant["payload"] = qtype.validate_payload(variant["payload"])
-            except ItemValidationError as exc:
-                for path_, msg in exc.errors.items():
-                    problems.append(Problem(name, msg, item=item["id"],
-                                            field=f"translations.{lang}.{path_}", line=line))
-                continue
-            for msg in shape_errors(item["payload"], variant["payload"]):
-                problems.append(Problem(name, msg, item=item["id"],
-                                        field=f"translations.{lang}", line=line))

@@ -5,24 +5,12 @@ grades the justification; the learner sees the final result."""
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.conftest import Auth
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def server(domain_app):
-    srv = make_server("127.0.0.1", 0, domain_app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-    thread.join(timeout=5)
 
 
 def _log_in(page, base, user):
@@ -37,12 +25,12 @@ def _fieldset(page, kind):
     return page.locator(f"fieldset.item[data-type='{kind}']")
 
 
-def test_scenario_resumes_after_reload_and_dilemma_is_graded(server, page, domain_app):
+def test_scenario_resumes_after_reload_and_dilemma_is_graded(domain_server, page, domain_app):
     auth = Auth(domain_app, domain_app.test_client())
     learner = auth.create(name="Dariusz Wiśniewski")
     trainer = auth.create("trainer")
-    _log_in(page, server, learner)
-    page.goto(f"{server}/modules/domein-test")
+    _log_in(page, domain_server, learner)
+    page.goto(f"{domain_server}/modules/domein-test")
     page.get_by_role("button", name="Start the assessment").click()
     page.wait_for_url(re.compile(r".*/attempts/\d+$"))
 
@@ -85,7 +73,7 @@ def test_scenario_resumes_after_reload_and_dilemma_is_graded(server, page, domai
     assert page.get_by_text("Provisional result").is_visible()
 
     page.get_by_role("button", name="Log out").click()
-    _log_in(page, server, trainer)
+    _log_in(page, domain_server, trainer)
     page.get_by_role("link", name="Grading").first.click()
     page.get_by_role("link", name=re.compile("Grade")).first.click()
     page.get_by_label(re.compile("^Goed")).first.check()
@@ -95,8 +83,8 @@ def test_scenario_resumes_after_reload_and_dilemma_is_graded(server, page, domai
     page.get_by_text("Nothing to grade.").wait_for()
 
     page.get_by_role("button", name="Log out").click()
-    _log_in(page, server, learner)
-    page.goto(f"{server}/modules/domein-test")
+    _log_in(page, domain_server, learner)
+    page.goto(f"{domain_server}/modules/domein-test")
     page.get_by_role("link", name=re.compile(r"\d")).first.click()
     page.wait_for_url(re.compile(r".*/result$"))
     assert page.get_by_text("Passed", exact=True).is_visible()

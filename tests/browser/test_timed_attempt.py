@@ -5,25 +5,13 @@ still open does not change the result."""
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.conftest import Auth
 from tests.helpers import by_stem, page_stem
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def server(domain_app):
-    srv = make_server("127.0.0.1", 0, domain_app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-    thread.join(timeout=5)
 
 
 def _answer(fieldset, items):
@@ -34,17 +22,18 @@ def _answer(fieldset, items):
             fieldset.get_by_label(option["text"], exact=True).check()
 
 
-def test_timed_attempt_survives_a_closed_page_and_grades_once(server, browser, domain_app):
+def test_timed_attempt_survives_a_closed_page_and_grades_once(domain_server, browser,
+                                                              domain_app):
     user = Auth(domain_app, domain_app.test_client()).create()
     items = by_stem(key=page_stem)
     context = browser.new_context(locale="en-GB")
     page = context.new_page()
-    page.goto(f"{server}/login")
+    page.goto(f"{domain_server}/login")
     page.get_by_label("Email").fill(user["email"])
     page.get_by_label("Password").fill(user["password"])
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{server}/")
-    page.goto(f"{server}/modules/getimede-toets")
+    page.wait_for_url(f"{domain_server}/")
+    page.goto(f"{domain_server}/modules/getimede-toets")
     assert page.get_by_text("Time limit: 20 minutes.").first.is_visible()
     page.get_by_role("button", name="Start the assessment").first.click()
     page.wait_for_url(re.compile(r".*/attempts/\d+$"))
@@ -59,7 +48,7 @@ def test_timed_attempt_survives_a_closed_page_and_grades_once(server, browser, d
     page.close()  # the tab is closed
 
     page = context.new_page()  # the learner comes back
-    page.goto(f"{server}/modules/getimede-toets")
+    page.goto(f"{domain_server}/modules/getimede-toets")
     page.get_by_role("button", name="Resume the assessment").click()
     page.wait_for_url(attempt_url)
     fieldsets = page.locator("fieldset.item")
