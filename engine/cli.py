@@ -41,6 +41,10 @@ def _bank():
 
 
 def register_commands(app: Flask) -> None:
+    from engine.services.keys import register_key_commands
+
+    register_key_commands(app)
+
     @app.cli.group("db")
     def db_group():
         """Database schema."""
@@ -172,6 +176,46 @@ def register_commands(app: Flask) -> None:
 
         closed = delivery.close_expired(_migrated_session(), current_app.extensions["oe_plugins"])
         click.echo(f"Submitted {closed} expired attempt(s).")
+
+    @app.cli.group("audit")
+    def audit_group():
+        """The certification audit log."""
+
+    @audit_group.command("check")
+    def audit_check():
+        """Verify the hash chain: report changed or removed entries (exit 1 if any)."""
+        from engine.services import audit
+
+        problems = audit.check(_migrated_session())
+        for problem in problems:
+            click.echo(problem, err=True)
+        if problems:
+            sys.exit(1)
+        click.echo("The audit log's hash chain is intact.")
+
+    @app.cli.group("certificates")
+    def certificates_group():
+        """Certificates."""
+
+    @certificates_group.command("expiring")
+    @click.option("--days", default=60, show_default=True, type=click.IntRange(1, 3650))
+    def certificates_expiring(days: int):
+        """List the certificates that expire within DAYS (for reminders)."""
+        from engine.services import certification
+
+        for cert in certification.expiring(_migrated_session(), days):
+            click.echo(f"{cert.expires_at:%Y-%m-%d}  {cert.public_id}  {cert.user.email}  "
+                       f"{cert.scheme_title}")
+
+    @certificates_group.command("resume-batches")
+    def certificates_resume():
+        """Run every bulk-issue batch that did not finish (after a crash or a restart)."""
+        from engine.services import batches
+
+        session = _migrated_session()
+        for batch in batches.unfinished(session):
+            done = batches.run_batch(session, batch.id)
+            click.echo(f"batch {done.id}: {done.issued} issued, {done.skipped} skipped")
 
     @app.cli.group("users")
     def users_group():

@@ -27,11 +27,17 @@ DEFAULTS: dict[str, object] = {
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "engine" / "translations"),
     "BASE_URL": None,  # public address used in certificates; None: taken from the request
+    "KEYS_PATH": None,  # folder of the credential signing keys; None: <instance>/keys
+    "ISSUER_NAME": "Outcome Engine",  # issuer profile name in Open Badges credentials
+    "ISSUER_URL": None,  # issuer profile id and url; None: the request's host
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     # A CSRF token lives as long as the session: a long exam must not lose its token.
     "WTF_CSRF_TIME_LIMIT": None,
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+    # Public verification: requests per client address (Flask-Limiter syntax).
+    "VERIFY_RATE_LIMIT": "60 per minute",
+    "RATELIMIT_STORAGE_URI": "memory://",
 }
 
 TESTING: dict[str, object] = {

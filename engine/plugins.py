@@ -32,6 +32,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "plugins.coi_exercise",
     "plugins.ethics_dilemma",
     "plugins.pdf_certificate",
+    "plugins.openbadge_credential",
 )
 
 

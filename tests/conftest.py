@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from engine import create_app
@@ -103,8 +104,11 @@ def runner(app):
 
 @pytest.fixture
 def db_session(app):
-    with app.app_context():
-        yield app.extensions["oe_db"].session()
+    """A session of the test's own, outside any app context: an app context held open here
+    would be shared by the test client's requests (and with it Flask-Login's user)."""
+    session = Session(app.extensions["oe_db"].engine, expire_on_commit=False)
+    yield session
+    session.close()
 
 
 @pytest.fixture

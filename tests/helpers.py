@@ -31,8 +31,10 @@ def by_stem(items: dict[str, dict] | None = None, key=lambda stem: stem) -> dict
     for item in (items or bank_items()).values():
         found[key(item["stem"])] = item
         for variant in item.get("translations", {}).values():
-            found[key(variant["stem"])] = {**item,
-                                           "payload": variant.get("payload", item["payload"])}
+            found[key(variant["stem"])] = {
+                **item, "stem": variant["stem"], "title": variant.get("title", item["title"]),
+                "feedback": variant.get("feedback", item.get("feedback", "")),
+                "payload": variant.get("payload", item["payload"])}
     return found
 
 

@@ -2,7 +2,7 @@
 
 from engine.models.attempts import Attempt, Response
 from engine.models.base import Base, utcnow
-from engine.models.certificates import Certificate, Scheme
+from engine.models.certificates import AuditEntry, Certificate, IssueBatch, Scheme
 from engine.models.frameworks import Framework, Outcome
 from engine.models.items import Item, ItemVersion
 from engine.models.modules import (
@@ -16,7 +16,7 @@ from engine.models.modules import (
 from engine.models.users import Role, User
 
 __all__ = [
-    "Assessment", "Attempt", "Base", "Certificate", "Enrolment", "Framework", "Item",
-    "ItemVersion", "Lesson", "LessonView", "Module", "OrganisationModule", "Outcome",
-    "Response", "Role", "Scheme", "User", "utcnow",
+    "Assessment", "Attempt", "AuditEntry", "Base", "Certificate", "Enrolment", "Framework",
+    "IssueBatch", "Item", "ItemVersion", "Lesson", "LessonView", "Module", "OrganisationModule",
+    "Outcome", "Response", "Role", "Scheme", "User", "utcnow",
 ]

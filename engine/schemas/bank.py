@@ -116,9 +116,31 @@ class ModuleSchema(Schema):
     assessments = fields.List(fields.Nested(AssessmentSchema), load_default=list)
 
 
+class MasteryRequirementSchema(Schema):
+    outcomes = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    threshold = fields.Integer(load_default=80, validate=validate.Range(min=1, max=100))
+
+
 class SchemeRequiresSchema(Schema):
-    assessments = fields.List(fields.String(validate=UID), required=True,
-                              validate=validate.Length(min=1))
+    """What a learner must show: assessments passed, modules completed, mastery of outcomes,
+    and whether an officer signs off. At least one of the first three."""
+
+    assessments = fields.List(fields.String(validate=UID), load_default=list)
+    modules = fields.List(fields.String(validate=UID), load_default=list)
+    mastery = fields.Nested(MasteryRequirementSchema, load_default=None, allow_none=True)
+    sign_off = fields.Boolean(load_default=False)
+
+    @validates_schema
+    def _something(self, data, **_kwargs):
+        if not (data.get("assessments") or data.get("modules") or data.get("mastery")):
+            raise ValidationError("Require at least one assessment, module or mastery.",
+                                  "assessments")
+
+
+class RenewalSchema(Schema):
+    window_days = fields.Integer(load_default=90, validate=validate.Range(min=1, max=730))
+    rule = fields.String(load_default="reassess",
+                         validate=validate.OneOf(["reassess", "current_evidence"]))
 
 
 class SchemeSchema(Schema):
@@ -133,6 +155,7 @@ class SchemeSchema(Schema):
     requires = fields.Nested(SchemeRequiresSchema, required=True)
     validity_months = fields.Integer(load_default=None, allow_none=True,
                                      validate=validate.Range(min=1, max=240))
+    renewal = fields.Nested(RenewalSchema, load_default=None, allow_none=True)
 
 
 class CellSchema(Schema):

@@ -311,7 +311,7 @@ def read_bank(root: Path | str, question_types) -> Bank:
                                         line=_line(node, f"{where}.scheme")))
         bank.modules.append(module)
     for scheme in bank.schemes:
-        for uid in scheme["requires"]["assessments"]:
+        for uid in scheme["requires"].get("assessments", []):
             if uid not in assessments:
                 problems.append(Problem(f"schemes/{scheme['id']}.yaml",
                                         f"No assessment {uid!r} in any module.",

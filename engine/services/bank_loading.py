@@ -104,6 +104,9 @@ def _load_scheme(session: Session, data: dict, report: LoadReport) -> None:
     scheme.title, scheme.description = data["title"], data["description"]
     scheme.eqf_level, scheme.outcomes = data["eqf_level"], data["outcomes"]
     scheme.requires, scheme.validity_months = data["requires"], data["validity_months"]
+    scheme.renewal = data.get("renewal")
+    if scheme.content_hash:  # a changed scheme is a new version; certificates keep theirs
+        scheme.version = (scheme.version or 1) + 1
     scheme.content_hash = digest
 
 

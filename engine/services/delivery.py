@@ -194,7 +194,7 @@ def deliver(session: Session, plugins: Plugins, attempt: Attempt) -> list[Delive
         texts = version.localized(attempt.language)
         view = call(qtype.learner_view, texts["payload"], seed=seed, response=answer)
         if answer is not None:  # in the page's opaque ids, like the view
-            answer = call(qtype.encode_response, answer, version.payload, seed=seed)
+            answer = call(qtype.encode_response, answer, texts["payload"], seed=seed)
         checked = None
         if response is not None and response.checked_at is not None:
             checked = results.review_row(plugins, version, response, position,
@@ -253,9 +253,12 @@ def save_answer(session: Session, plugins: Plugins, attempt: Attempt, position: 
         session.rollback()
         raise DeliveryError("This assessment gives feedback after submission.")
     qtype = plugins.question_types.get(version.type)
+    # The item in the attempt's language: a short answer is checked against that language's
+    # accepted answers; everything else (ids, key, weights) is the same in every language.
+    payload = version.localized(attempt.language)["payload"]
     try:
-        raw = call(qtype.decode_response, raw, version.payload, seed=attempt.seed + position)
-        answer = call(qtype.load_response, raw, version.payload,
+        raw = call(qtype.decode_response, raw, payload, seed=attempt.seed + position)
+        answer = call(qtype.load_response, raw, payload,
                       previous=response.answer if response else None)
     except Exception:
         session.rollback()
@@ -269,7 +272,7 @@ def save_answer(session: Session, plugins: Plugins, attempt: Attempt, position: 
     response.sequence = current + 1
     if check:
         response.checked_at = now
-        score = call(qtype.score, version.payload, answer, list(version.outcomes))
+        score = call(qtype.score, payload, answer, list(version.outcomes))
         response.earned, response.possible, response.pending = \
             score.earned, score.possible, score.pending
     session.commit()

@@ -121,3 +121,8 @@ def group_grid(session: Session, organisation: str) -> dict:
                                   mastered=sum(1 for v in values if v.level == "mastered"))
     return {"layout": grid_layout(session), "bands": BANDS, "cells": grid,
             "members": len(members), "min_group": MIN_GROUP}
+
+
+def outcome_mastery(session: Session, user: User) -> dict[str, m.Mastery]:
+    """A learner's mastery per outcome code."""
+    return m.by_outcome([r.evidence for r in _evidence(session, [user.id])], utcnow())

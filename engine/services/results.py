@@ -59,12 +59,13 @@ def score_attempt(session: Session, plugins: Plugins, attempt: Attempt) -> None:
             response = Response(attempt_id=attempt.id, item_version_id=version_id,
                                 position=position, answer=None)
             session.add(response)
+        payload = version.localized(attempt.language)["payload"]
         try:
-            answer = (call(qtype.load_response, response.answer, version.payload)
+            answer = (call(qtype.load_response, response.answer, payload)
                       if response.answer is not None else None)
         except ItemValidationError:
             answer = None  # a stored answer the item no longer accepts counts as unanswered
-        score = call(qtype.score, version.payload, answer, list(version.outcomes),
+        score = call(qtype.score, payload, answer, list(version.outcomes),
                      grades=response.grades)
         factor = weights[position] / score.possible if weights[position] and score.possible \
             else 1.0

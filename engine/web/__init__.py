@@ -13,6 +13,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         author,
         certificates,
+        credentials,
         dashboard,
         errors,
         frameworks,
@@ -21,9 +22,11 @@ def register_blueprints(app: Flask) -> None:
         static,
         verify,
     )
+    from engine.web.limits import init_limits
 
     errors.register(app)
+    init_limits(app)
     auth.init_login(app)
     for module in (static, auth, learner, api, certificates, verify, frameworks, author,
-                   grading, accreditation, dashboard):
+                   grading, accreditation, dashboard, credentials):
         app.register_blueprint(module.bp)

@@ -24,6 +24,24 @@ def verify_url(public_id: str) -> str:
     return url_for("verify.page", public_id=public_id, _external=True)
 
 
+def renderer_for(ext: str):
+    return next((r for r in plugins().renderers if r.file_extension == ext), None)
+
+
+def document_bytes(certificate, ext: str) -> bytes:
+    """The certificate as the document with this file extension: the PDF carries the signed
+    credential in its metadata, so that an uploaded PDF can be verified too."""
+    from engine.web import credentials
+
+    renderer = renderer_for(ext)
+    context = document_context() | {"verify_url": verify_url(certificate.public_id)}
+    if renderer.name == "openbadge":
+        context |= credentials.credential_context(certificate)
+    elif "openbadge" in plugins().renderers:
+        context["credential_jwt"] = credentials.credential_jwt(certificate)
+    return certification.render(plugins(), certificate, renderer.name, context)
+
+
 @bp.route("/certificates/<public_id>.<ext>")
 @login_required
 def download(public_id: str, ext: str):
@@ -32,11 +50,10 @@ def download(public_id: str, ext: str):
         abort(404)
     if certificate.user_id != current_user.id and not current_user.has_role("officer"):
         abort(403)
-    renderer = next((r for r in plugins().renderers if r.file_extension == ext), None)
+    renderer = renderer_for(ext)
     if renderer is None:
         abort(404)
-    context = document_context() | {"verify_url": verify_url(certificate.public_id)}
-    data = certification.render(plugins(), certificate, renderer.name, context)
+    data = document_bytes(certificate, ext)
     filename = f"{certificate.public_id}.{renderer.file_extension}"
     return Response(data, mimetype=renderer.media_type,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

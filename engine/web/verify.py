@@ -6,11 +6,13 @@ from flask import Blueprint, jsonify, redirect, render_template, request, url_fo
 
 from engine.services import certification
 from engine.web.common import db
+from engine.web.limits import limiter, verify_limit
 
 bp = Blueprint("verify", __name__)
 
 
 @bp.route("/verify", methods=["GET"])
+@limiter.shared_limit(verify_limit, scope="verify")
 def lookup():
     public_id = request.args.get("id", "").strip()
     if public_id:
@@ -19,6 +21,7 @@ def lookup():
 
 
 @bp.route("/verify/<public_id>")
+@limiter.shared_limit(verify_limit, scope="verify")
 def page(public_id: str):
     result = certification.verification(certification.get_certificate(db(), public_id))
     status = 404 if result["status"] == "unknown" else 200
@@ -26,6 +29,7 @@ def page(public_id: str):
 
 
 @bp.route("/verify/<public_id>.json")
+@limiter.shared_limit(verify_limit, scope="verify")
 def page_json(public_id: str):
     result = certification.verification(certification.get_certificate(db(), public_id))
     return jsonify(result), 404 if result["status"] == "unknown" else 200

@@ -1,4 +1,9 @@
-"""Built-in plugin: the PDF certificate, rendered by xhtml2pdf from a theme template."""
+"""Built-in plugin: the PDF certificate, rendered by xhtml2pdf from a theme template.
+
+When the context holds ``credential_jwt`` (the certificate's signed Open Badges credential),
+the PDF carries it in its document information under ``/OECredential``, so that an uploaded
+PDF can be verified (``engine.services.credentials.credential_from_pdf``).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import io
 from pathlib import Path
 
 import segno
+from pypdf import PdfReader, PdfWriter
 from xhtml2pdf import pisa
 
 from engine.domain.certificates import CertificateRenderer
@@ -21,7 +27,7 @@ class PdfCertificateRenderer(CertificateRenderer):
 
     The context must hold ``render_template`` (a callable rendering a theme template) and
     ``asset_path`` (a callable giving the file path of a theme static file), so that this
-    plugin needs no Flask.
+    plugin needs no Flask. An optional ``credential_jwt`` is embedded as ``/OECredential``.
     """
 
     name = "pdf"
@@ -35,8 +41,12 @@ class PdfCertificateRenderer(CertificateRenderer):
             self.template, qr_data_uri=qr.png_data_uri(scale=5, border=2),
             font_regular=context["asset_path"]("fonts/DejaVuSans.ttf"),
             font_bold=context["asset_path"]("fonts/DejaVuSans-Bold.ttf"), **{
-                k: v for k, v in context.items() if k not in ("render_template", "asset_path")})
-        return html_to_pdf(html)
+                k: v for k, v in context.items()
+                if k not in ("render_template", "asset_path", "sign")})
+        pdf = html_to_pdf(html)
+        if context.get("credential_jwt"):
+            pdf = embed_credential(pdf, context["credential_jwt"])
+        return pdf
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -55,6 +65,15 @@ def html_to_pdf(html: str) -> bytes:
     result = pisa.CreatePDF(html, dest=out, encoding="utf-8", link_callback=local_only)
     if result.err:
         raise RenderError(f"xhtml2pdf reported {result.err} error(s) rendering the certificate.")
+    return out.getvalue()
+
+
+def embed_credential(pdf: bytes, token: str) -> bytes:
+    """The PDF with ``token`` in its document information as ``/OECredential``."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.add_metadata({"/OECredential": token})
+    out = io.BytesIO()
+    writer.write(out)
     return out.getvalue()
 
 

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.browser
 
 MODULE_TITLE = "Vraagtypen: oefenen met het handvest"
 # What a learner types for the free-entry items (one written with a decimal comma).
-TYPED = {"vt-kort-coi": "coi", "vt-kort-tolk": "Tolk", "vt-getal-pauze": "90",
+# What the learner types. The browser works in English, so the items come in their English
+# variants, whose short answers are English (numbers take a decimal comma or point).
+TYPED = {"vt-kort-coi": "COI", "vt-kort-tolk": "Interpreter", "vt-getal-pauze": "90",
          "vt-getal-duur": "4,5"}
 
 

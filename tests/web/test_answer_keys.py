@@ -16,6 +16,15 @@ def _secrets(item: dict) -> list[str]:
     return [s for s in found if len(s) > 12]
 
 
+def _keys(value) -> set[str]:
+    """Every key of every object in a JSON value."""
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in _keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _keys(v)}
+    return set()
+
+
 def _fragments(text: str) -> list[str]:
     # Markdown/HTML rendering may change whitespace and escape quotes; compare short chunks.
     words = re.sub(r"\s+", " ", text).split(" ")
@@ -31,10 +40,14 @@ def test_unanswered_items_carry_no_key_in_html_or_json(client, auth):
     items = by_stem()
     assert len(data["items"]) == 12
 
+    # What the page may show of every item: stems, titles and option texts. Feedback often
+    # quotes an option (of its own item or of another one on the same page).
+    public = re.sub(r"\s+", " ", " ".join(
+        text for entry in data["items"] for text in
+        [items[entry["stem"]]["stem"], items[entry["stem"]]["title"]]
+        + [o["text"] for o in items[entry["stem"]]["payload"]["options"]]))
     for entry in data["items"]:
         item = items[entry["stem"]]
-        public = re.sub(r"\s+", " ", " ".join(
-            [item["stem"], item["title"]] + [o["text"] for o in item["payload"]["options"]]))
         # The view holds option ids and texts only, whatever the key says, and the ids are
         # the attempt's opaque tokens, not the author's ("a" is so often the right one).
         author_ids = {o["id"] for o in item["payload"]["options"]}
@@ -42,8 +55,7 @@ def test_unanswered_items_carry_no_key_in_html_or_json(client, auth):
             assert set(option) == {"id", "text"}
             assert option["id"] not in author_ids
             assert f'value="{option["id"]}"' in html
-        assert "correct" not in json.dumps(entry)
-        assert "feedback" not in json.dumps(entry)
+        assert not _keys(entry) & {"correct", "feedback", "weight", "answer_key"}
         for secret in _secrets(item):
             for fragment in _fragments(secret):
                 if len(fragment) < 20 or fragment in public:
@@ -63,20 +75,28 @@ def test_the_page_is_the_same_whatever_the_key(app, client, auth, db_session):
     before = client.get(f"/api/attempts/{attempt_id}").get_json()
     html_before = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     versions = [v for v in db_session.query(ItemVersion).all() if v.type == "choice"]
-    originals = {v.id: v.payload for v in versions}
+    originals = {v.id: (v.payload, v.translations) for v in versions}
+
+    def flipped(payload):
+        payload = json.loads(json.dumps(payload))
+        for option in payload["options"]:
+            option["correct"] = not option["correct"]
+            option["feedback"] = "SECRET"
+        return payload
+
     try:
-        for version in versions:
-            payload = json.loads(json.dumps(version.payload))
-            for option in payload["options"]:
-                option["correct"] = not option["correct"]
-                option["feedback"] = "SECRET"
-            version.payload = payload
+        for version in versions:  # in the original and in every language variant
+            version.payload = flipped(version.payload)
+            version.translations = {
+                lang: {**variant, "payload": flipped(variant["payload"])}
+                if "payload" in variant else variant
+                for lang, variant in (version.translations or {}).items()} or None
         db_session.commit()
         after = client.get(f"/api/attempts/{attempt_id}").get_json()
         html_after = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     finally:
         for version in versions:
-            version.payload = originals[version.id]
+            version.payload, version.translations = originals[version.id]
         db_session.commit()
     assert before == after
     strip = re.compile(r'(csrf[-_]token"?\s*(content|value)=")[^"]+')

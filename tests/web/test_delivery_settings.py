@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy.orm import Session
 
 from engine.models import Attempt, utcnow
 from tests.conftest import Auth
@@ -24,8 +25,9 @@ def auth(domain_app, client):
 
 @pytest.fixture
 def db_session(domain_app):
-    with domain_app.app_context():
-        yield domain_app.extensions["oe_db"].session()
+    session = Session(domain_app.extensions["oe_db"].engine, expire_on_commit=False)
+    yield session
+    session.close()
 
 
 def _answer_everything(client, attempt_id, limit=None):

@@ -29,3 +29,15 @@ def test_bad_filters_and_unknown_framework(client):
     assert client.get("/frameworks/ESQF?band=9").status_code == 400
     assert client.get("/frameworks/ESQF?matrix=other").status_code == 400
     assert client.get("/frameworks/NOPE").status_code == 404
+
+
+def test_verification_is_rate_limited(database_url):
+    from tests.conftest import make_app
+
+    app = make_app(database_url, VERIFY_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    codes = [client.get("/verify/OE-0000-0000-0000.json").status_code for _ in range(5)]
+    assert codes[:3] == [404, 404, 404] and codes[3:] == [429, 429]
+    page = client.get("/verify/OE-0000-0000-0000")
+    assert page.status_code == 429 and "Too many requests" in page.get_data(as_text=True)
+    app.extensions["oe_db"].engine.dispose()

@@ -1,0 +1,70 @@
+"""The audit log of certification: append-only, each entry chained to the one before by a
+SHA-256 hash over its content, so that changing or removing an entry is detected by
+``check`` (``flask --app wsgi audit check``).
+
+``record`` adds an entry inside the caller's transaction: the issue (or revocation) and its
+audit entry are committed together or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from engine.models import AuditEntry, utcnow
+
+GENESIS = "0" * 64
+
+
+def entry_hash(prev_hash: str, at: str, actor: str, action: str, subject: str, reason: str,
+               data: dict) -> str:
+    blob = json.dumps([prev_hash, at, actor, action, subject, reason, data], sort_keys=True,
+                      ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _stamp(moment) -> str:
+    return moment.isoformat(timespec="microseconds")
+
+
+def record(session: Session, *, actor: str, action: str, subject: str, reason: str = "",
+           data: dict | None = None) -> AuditEntry:
+    """Append an entry (the caller commits). Appends are serialised so the chain is linear."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE"))
+    last = session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
+    prev = last.hash if last else GENESIS
+    at = utcnow()
+    data = data or {}
+    entry = AuditEntry(at=at, actor=actor, action=action, subject=subject, reason=reason,
+                       data=data, prev_hash=prev,
+                       hash=entry_hash(prev, _stamp(at), actor, action, subject, reason, data))
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def check(session: Session) -> list[str]:
+    """Problems in the chain: an entry whose content no longer matches its hash (changed),
+    or whose predecessor is not the entry before it (removed or inserted)."""
+    problems = []
+    prev = GENESIS
+    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
+        if entry.prev_hash != prev:
+            problems.append(f"entry {entry.id}: the entry before it was removed or changed "
+                            f"(expected previous hash {prev[:12]}…, found "
+                            f"{entry.prev_hash[:12]}…)")
+        expected = entry_hash(entry.prev_hash, _stamp(entry.at), entry.actor, entry.action,
+                              entry.subject, entry.reason, entry.data)
+        if expected != entry.hash:
+            problems.append(f"entry {entry.id} ({entry.action} {entry.subject}): its content "
+                            "does not match its hash: it was changed")
+        prev = entry.hash
+    return problems
+
+
+def entries(session: Session, limit: int = 200) -> list[AuditEntry]:
+    return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)))

@@ -1,0 +1,159 @@
+"""Open Badges credentials on the web: public keys, the revocation list, verifying an upload.
+
+Also the glue the certificate download needs: ``credential_context(certificate)`` gives the
+``openbadge`` renderer its context, ``credential_jwt(certificate)`` the token the PDF embeds.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    has_request_context,
+    jsonify,
+    render_template,
+    request,
+)
+
+from engine.models import Certificate
+from engine.services import certification, credentials
+from engine.services.keys import KeyRing, keyring_for
+from engine.web.common import db
+from engine.web.limits import limiter, verify_limit
+
+bp = Blueprint("credentials", __name__)
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+def keyring() -> KeyRing:
+    return keyring_for(current_app)
+
+
+def _request_root(attribute: str) -> str:
+    if not has_request_context():  # background jobs: no request to take the host from
+        raise RuntimeError("Set BASE_URL to make credentials outside a request.")
+    return getattr(request, attribute)
+
+
+def _path(endpoint: str, **values) -> str:
+    """An app path, with or without a request (background rendering has none)."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def base_url() -> str:
+    return (current_app.config.get("BASE_URL") or _request_root("url_root")).rstrip("/")
+
+
+def issuer_profile() -> dict:
+    url = (current_app.config.get("ISSUER_URL") or current_app.config.get("BASE_URL")
+           or _request_root("host_url")).rstrip("/")
+    return {"id": url, "name": current_app.config.get("ISSUER_NAME") or "Outcome Engine",
+            "url": url}
+
+
+def status_list_url() -> str:
+    return base_url() + _path("credentials.status_list")
+
+
+def certificate_data(certificate: Certificate) -> dict:
+    """What ``credentials.build_credential`` and ``credentials.compare`` need of a
+    certificate in the registry."""
+    data = certification.verification(certificate)
+    data.update({
+        "holder_email": certificate.user.email,
+        "scheme_uid": certificate.scheme.uid,
+        "scheme_version": certificate.scheme_version or 1,
+        "description": certificate.scheme.description or "",
+        "issued_at": certificate.issued_at.isoformat(),
+        "expires_at": certificate.expires_at.isoformat() if certificate.expires_at else None,
+        "status_index": certificate.status_index,
+        "evidence": certificate.evidence,
+        "verify_url": base_url() + _path("verify.page", public_id=certificate.public_id)})
+    return data
+
+
+def credential_context(certificate: Certificate) -> dict:
+    """The context keys of the ``openbadge`` renderer."""
+    ring = keyring()
+    return {"credential_data": certificate_data(certificate), "base_url": base_url(),
+            "issuer": issuer_profile(), "status_list_url": status_list_url(),
+            "sign": lambda credential: credentials.sign(credential, ring)}
+
+
+def credential_jwt(certificate: Certificate) -> str:
+    """The certificate's signed credential (for ``credential_jwt`` in the PDF context)."""
+    context = credential_context(certificate)
+    return context["sign"](credentials.build_credential(
+        context["credential_data"], base_url=context["base_url"], issuer=context["issuer"],
+        status_list_url=context["status_list_url"]))
+
+
+def _status_list_token() -> str:
+    return credentials.status_list(credentials.revoked_indexes(db()), url=status_list_url(),
+                                   issuer=issuer_profile(), keyring=keyring())
+
+
+@bp.route("/.well-known/jwks.json")
+def jwks():
+    response = jsonify(keyring().jwks())
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.route("/credentials/status/revocation")
+def status_list():
+    return Response(_status_list_token(), mimetype=credentials.MEDIA_TYPE,
+                    headers={"Cache-Control": "no-cache", "Access-Control-Allow-Origin": "*"})
+
+
+def verify_document(data: bytes) -> dict:
+    """Everything the result page says about an uploaded credential or PDF certificate."""
+    outcome: dict = {"error": None, "kind": "jwt", "signature": None, "public_id": None,
+                     "compared": False, "differences": [], "registry": None,
+                     "listed_revoked": None}
+    if data.startswith(b"%PDF"):
+        outcome["kind"] = "pdf"
+        token = credentials.credential_from_pdf(data)
+        if token is None:
+            outcome["error"] = "no_credential"
+            return outcome
+    else:
+        token = data.decode("ascii", errors="replace").strip()
+    result = credentials.verify(token, keyring())
+    outcome["signature"] = result
+    credential = result["credential"] or credentials.unverified_credential(token) or {}
+    public_id = credentials.certificate_public_id(credential)
+    outcome["public_id"] = public_id
+    certificate = certification.get_certificate(db(), public_id) if public_id else None
+    outcome["registry"] = certification.verification(certificate)
+    if certificate is not None and result["signature"] == "valid":
+        outcome["compared"] = True
+        outcome["differences"] = credentials.compare(credential, certificate_data(certificate))
+        status = credential.get("credentialStatus") or {}
+        if status.get("statusListCredential") == status_list_url():
+            try:
+                outcome["listed_revoked"] = credentials.is_revoked(
+                    _status_list_token(), int(status.get("statusListIndex")), keyring())
+            except (TypeError, ValueError):
+                outcome["listed_revoked"] = None
+    return outcome
+
+
+@bp.route("/verify/upload", methods=["POST"])
+@limiter.shared_limit(verify_limit, scope="verify")
+def upload():
+    """Public: check an uploaded credential (.jwt) or PDF certificate. CSRF-protected like
+    every form; the upload form carries the token."""
+    upload = request.files.get("document")
+    if upload is None or not upload.filename:
+        return render_template("verify/upload_result.html", error="no_file"), 400
+    data = upload.stream.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        return render_template("verify/upload_result.html", error="too_large"), 413
+    if not data.strip():
+        return render_template("verify/upload_result.html", error="empty"), 400
+    outcome = verify_document(data)
+    return render_template("verify/upload_result.html", **outcome)
