@@ -42,11 +42,28 @@ class SourceSchema(Schema):
     written_for_exercise = fields.Boolean(load_default=True)
 
 
+class SourceRef(fields.Field):
+    """The supporting source of a statement: one id, or a list of ids when several sources
+    support it equally (any of them earns the point)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            return value if len(value) > 1 else value[0]
+        raise ValidationError("Name a source id, or a list of source ids.")
+
+
+def accepted_sources(statement: dict) -> list[str]:
+    source = statement.get("source")
+    return [] if not source else [source] if isinstance(source, str) else list(source)
+
+
 class StatementSchema(Schema):
     id = fields.String(required=True, validate=ID)
     text = fields.String(required=True, validate=validate.Length(min=1))
     verdict = fields.String(required=True, validate=validate.OneOf(VERDICTS))
-    source = fields.String(load_default=None, allow_none=True)
+    source = SourceRef(load_default=None, allow_none=True)
     feedback = fields.String(load_default="")
 
 
@@ -85,7 +102,8 @@ class CoiPayloadSchema(Schema):
             raise ValidationError("Statement ids must be unique.", "statements")
         for index, statement in enumerate(data.get("statements", [])):
             needs_source = statement["verdict"] != "not_addressed"
-            if needs_source and statement["source"] not in ids:
+            named = accepted_sources(statement)
+            if needs_source and (not named or set(named) - set(ids)):
                 raise ValidationError({"statements": {index: {"source": [
                     "A corroborated or contradicted statement names one of the sources."]}}})
             if not needs_source and statement["source"]:
@@ -200,7 +218,7 @@ class CoiExerciseQuestionType(QuestionType):
                 earned += per_statement
             else:
                 earned += per_statement / 2
-                if given.get("source") == statement["source"]:
+                if given.get("source") in accepted_sources(statement):
                     earned += per_statement / 2
         possible = (payload["points"]["sources"]
                     + per_statement * len(payload["statements"]))

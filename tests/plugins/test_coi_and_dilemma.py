@@ -129,3 +129,16 @@ def test_coi_score_bounds(sources, statements):
     response = COI_QT.load_response({"sources": sources, "statements": statements}, COI_P)
     score = COI_QT.score(COI_P, response, OUT)
     assert 0 <= score.earned <= score.possible
+
+
+def test_a_statement_may_accept_several_supporting_sources():
+    payload = copy.deepcopy(COI)
+    payload["statements"][0]["source"] = ["src1", "src3"]
+    loaded = COI_QT.validate_payload(payload)
+    for source in ("src1", "src3"):
+        response = COI_QT.load_response(
+            {"statements": {"st1": {"verdict": "corroborated", "source": source}}}, loaded)
+        assert COI_QT.score(loaded, response, OUT).earned == pytest.approx(1.0)
+    payload["statements"][0]["source"] = ["src1", "nope"]
+    with pytest.raises(ItemValidationError):
+        COI_QT.validate_payload(payload)

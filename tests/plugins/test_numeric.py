@@ -129,5 +129,6 @@ def test_any_valid_response_scores_within_bounds(answer, tolerance, mode, points
     response = None if value is None else QT.load_response({"value": value}, item)
     score = QT.score(item, response, OUTCOMES)
     assert 0 <= score.earned <= score.possible == item["points"]
-    assert score.earned == 0 or score.earned == pytest.approx(item["points"])  # right or wrong
+    # Right or wrong; scores are rounded to six decimals.
+    assert score.earned == 0 or score.earned == pytest.approx(item["points"], abs=1e-6)
     assert score == QT.score(item, response, OUTCOMES)
