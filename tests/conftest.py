@@ -85,6 +85,17 @@ def app(database_url):
 
 
 @pytest.fixture
+def own_app(tmp_path):
+    """An app with a database of its own, for tests that change modules, schemes or bulk
+    data the other tests rely on. A test module uses it by overriding ``app``."""
+    url = "sqlite:///" + str(tmp_path / "own.sqlite3")
+    prepare_database(url)
+    app = make_app(url, KEYS_PATH=str(tmp_path / "keys"))
+    yield app
+    app.extensions["oe_db"].engine.dispose()
+
+
+@pytest.fixture
 def csrf_app(database_url):
     """An app with CSRF protection on, as in production."""
     app = make_app(database_url, WTF_CSRF_ENABLED=True)

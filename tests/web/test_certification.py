@@ -7,41 +7,24 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, text
-from sqlalchemy.orm import Session
 
 from engine.models import AuditEntry, Certificate, IssueBatch, Scheme, User, utcnow
 from engine.services import audit, batches, certification
-from tests.conftest import Auth, make_app, prepare_database
+from tests.conftest import Auth
 from tests.helpers import DEMO_ASSESSMENT, answer_all, start_attempt
 
 SCHEME = "po-basis-certificaat"
 
 
 @pytest.fixture
-def app(tmp_path):
+def app(own_app):
     """A database of its own: these tests change schemes and issue in bulk."""
-    url = "sqlite:///" + str(tmp_path / "cert.sqlite3")
-    prepare_database(url)
-    app = make_app(url)
-    yield app
-    app.extensions["oe_db"].engine.dispose()
+    return own_app
 
 
 @pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def auth(app, client):
-    return Auth(app, client)
-
-
-@pytest.fixture
-def session(app):
-    session = Session(app.extensions["oe_db"].engine, expire_on_commit=False)
-    yield session
-    session.close()
+def session(db_session):
+    return db_session
 
 
 def _pass_demo(app, auth, organisation="Opvang West", correct=True):
@@ -179,8 +162,3 @@ def test_audit_check_detects_a_changed_or_removed_entry(app, client, auth, sessi
         conn.execute(text("DELETE FROM audit_log WHERE id = :id"), {"id": entries[1].id})
     problems = app.test_cli_runner().invoke(args=["audit", "check"]).output
     assert "removed or changed" in problems
-
-
-@pytest.fixture
-def runner(app):
-    return app.test_cli_runner()

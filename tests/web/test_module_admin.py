@@ -7,28 +7,14 @@ import pytest
 import yaml
 
 from engine.schemas.bank import ModuleSchema
-from tests.conftest import Auth, make_app, prepare_database
 from tests.helpers import DEMO_ASSESSMENT, DEMO_MODULE
 
 
 @pytest.fixture
-def app(tmp_path):
+def app(own_app):
     """A database of its own: these tests change modules, which others rely on."""
-    url = "sqlite:///" + str(tmp_path / "modules.sqlite3")
-    prepare_database(url)
-    app = make_app(url)
-    yield app
-    app.extensions["oe_db"].engine.dispose()
+    return own_app
 
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def auth(app, client):
-    return Auth(app, client)
 
 BASE = {"title": "Toets", "pass_mark": "70", "feedback": "after_submission", "rows": "3"}
 
