@@ -48,7 +48,7 @@ clean:
 
 # After changing interface strings: refresh the template and the catalogs, then translate.
 translations-update: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output \
 	  --project "Outcome Engine" --copyright-holder "Outcome Engine developers" \
 	  -o engine/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i engine/translations/messages.pot -d engine/translations

@@ -30,6 +30,13 @@ def _theme_loader(app: Flask, template_dirs: list[str]) -> ChoiceLoader:
     return ChoiceLoader([FileSystemLoader(str(p)) for p in chain])
 
 
+def _number_field(value: Any) -> str:
+    """A number as a form field shows it: 4.0 as "4", 2.5 as "2.5"; text as it is."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build an app. ``config`` overrides the defaults and the environment (tests pass one)."""
     instance_path = os.environ.get("OE_INSTANCE_PATH") or str(settings.ROOT / "instance")
@@ -57,6 +64,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from engine.services.markdown import render_markdown
 
     app.jinja_env.globals["render_markdown"] = render_markdown
+    app.jinja_env.filters["number_field"] = _number_field
+    from engine.domain.diffs import word_diff
+
+    app.jinja_env.filters["word_diff"] = word_diff
 
     from engine.web import register_blueprints
 

@@ -34,7 +34,11 @@ DEFAULTS: dict[str, object] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     # A CSRF token lives as long as the session: a long exam must not lose its token.
     "WTF_CSRF_TIME_LIMIT": None,
-    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,  # an item-bank import can be large
+    # Uploaded images for item content: the largest file accepted, in bytes.
+    "MEDIA_MAX_BYTES": 2 * 1024 * 1024,
+    # Imports with more items than this are written by the background job, with progress.
+    "IMPORT_INLINE_LIMIT": 100,
     # Public verification: requests per client address (Flask-Limiter syntax).
     "VERIFY_RATE_LIMIT": "60 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",

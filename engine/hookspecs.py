@@ -23,5 +23,11 @@ def register_certificate_renderers() -> list[type]:
 
 
 @hookspec
+def register_exchange_formats() -> list[type]:
+    """Return a list of ExchangeFormat subclasses (item import and export) this plugin
+    provides."""
+
+
+@hookspec
 def extra_template_dirs() -> list[str]:
     """Return directories of Jinja templates for this plugin's types (themes override them)."""

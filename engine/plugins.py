@@ -16,6 +16,7 @@ import pluggy
 
 from engine import hookspecs
 from engine.domain.certificates import CertificateRenderer
+from engine.domain.exchange import ExchangeFormat
 from engine.domain.questiontypes import QuestionType
 
 ENTRY_POINT_GROUP = "outcome_engine.plugins"
@@ -33,6 +34,10 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "plugins.ethics_dilemma",
     "plugins.pdf_certificate",
     "plugins.openbadge_credential",
+    "plugins.native_yaml",
+    "plugins.qti",
+    "plugins.moodle_xml",
+    "plugins.gift",
 )
 
 
@@ -87,6 +92,7 @@ class Plugins:
     question_types: Registry
     renderers: Registry
     template_dirs: list[str]
+    exchange_formats: Registry
 
 
 def build_plugin_manager(*, autoload: bool = True, disabled: list[str] | tuple = (),
@@ -123,8 +129,10 @@ def build_registries(pm: pluggy.PluginManager) -> Plugins:
         raise PluginError(str(exc)) from exc
     question_types = Registry("question type", QuestionType)
     renderers = Registry("certificate renderer", CertificateRenderer)
+    exchange_formats = Registry("exchange format", ExchangeFormat)
     for hook, registry in ((pm.hook.register_question_types, question_types),
-                           (pm.hook.register_certificate_renderers, renderers)):
+                           (pm.hook.register_certificate_renderers, renderers),
+                           (pm.hook.register_exchange_formats, exchange_formats)):
         # Call each implementation on its own so an error names the plugin it came from.
         for impl in reversed(hook.get_hookimpls()):
             owner = pm.get_name(impl.plugin) or repr(impl.plugin)
@@ -132,4 +140,4 @@ def build_registries(pm: pluggy.PluginManager) -> Plugins:
                 registry.add(cls, owner)
     template_dirs = [d for dirs in pm.hook.extra_template_dirs() for d in (dirs or [])]
     return Plugins(pm=pm, question_types=question_types, renderers=renderers,
-                   template_dirs=template_dirs)
+                   template_dirs=template_dirs, exchange_formats=exchange_formats)

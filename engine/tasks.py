@@ -61,3 +61,34 @@ def enqueue_batch(app, batch_id: int) -> None:
         batches.run_batch(app.extensions["oe_db"].session(), batch_id)
         return
     run_issue_batch(batch_id)
+
+
+@huey.task(retries=2, retry_delay=5)
+def run_item_import(job_id: int) -> None:
+    """Write a confirmed item import; safe to run again after an interruption."""
+    from pathlib import Path
+
+    from engine.services import exchange
+
+    app = _application()
+    with app.app_context():
+        exchange.run_import(app.extensions["oe_db"].session(), app.extensions["oe_plugins"],
+                            job_id, sources=Path(app.config["ITEM_BANK_PATH"]) / "sources")
+
+
+def enqueue_import(app, job_id: int) -> None:
+    """Write a small import at once; queue a large one for the background job (its page
+    shows the progress). In an app built for tests, run it now with that app."""
+    from pathlib import Path
+
+    from engine.models import ImportJob
+    from engine.services import exchange
+
+    session = app.extensions["oe_db"].session()
+    job = session.get(ImportJob, job_id)
+    inline = job is not None and job.total <= app.config["IMPORT_INLINE_LIMIT"]
+    if inline or huey.immediate or app.config.get("TESTING"):
+        exchange.run_import(session, app.extensions["oe_plugins"], job_id,
+                            sources=Path(app.config["ITEM_BANK_PATH"]) / "sources")
+        return
+    run_item_import(job_id)

@@ -67,13 +67,32 @@ def database_url(tmp_path_factory) -> str:
     return url
 
 
+# What trainers did in the app, undone so that the bank is as loaded from its files: items
+# written in the app go, versions written in the app go, every bank item is published again.
+AUTHORING_CLEANUP = (
+    "DELETE FROM import_jobs",
+    "DELETE FROM media",
+    "DELETE FROM item_events WHERE user_id IS NOT NULL",
+    "DELETE FROM items WHERE origin IS NULL",
+    "UPDATE items SET current_version_id = (SELECT max(v.id) FROM item_versions v "
+    "WHERE v.item_id = items.id AND v.author_id IS NULL)",
+    "DELETE FROM item_versions WHERE author_id IS NOT NULL",
+    "UPDATE item_versions SET status = 'published', published_by_id = NULL "
+    "WHERE id IN (SELECT current_version_id FROM items)",
+    "UPDATE items SET status = 'published'",
+)
+
+
 def wipe_learner_data(app) -> None:
     """Delete what a test's users did (the bank stays), and close the app's connections."""
     db = app.extensions["oe_db"]
     db.session.remove()
     with db.engine.begin() as conn:
-        for table in USER_DATA_TABLES:
+        for table in USER_DATA_TABLES[:-1]:
             conn.execute(Base.metadata.tables[table].delete())
+        for statement in AUTHORING_CLEANUP:
+            conn.execute(text(statement))
+        conn.execute(Base.metadata.tables["users"].delete())
     db.engine.dispose()
 
 

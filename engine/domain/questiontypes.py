@@ -60,7 +60,9 @@ class QuestionType:
     payload_schema: ClassVar[type[Schema]]
     #: marshmallow schema of a learner's response
     response_schema: ClassVar[type[Schema]]
-    #: template names by purpose: "deliver" (answer form), "review" (after grading)
+    #: template names by purpose: "deliver" (answer form), "review" (after grading) and,
+    #: optionally, "author" (the payload part of the item editor; without it trainers edit
+    #: the payload as YAML)
     templates: ClassVar[dict[str, str]] = {}
     #: dotted paths into the payload (``*`` for any key or index) of what the learner must
     #: not see before grading: keys, weights, feedback. The conformance kit checks them.
@@ -125,6 +127,22 @@ class QuestionType:
     def needs_human_grading(self, payload: dict, response: dict | None = None) -> bool:
         """True when a trainer must grade (part of) this response."""
         return False
+
+    def from_author_form(self, payload: dict) -> dict:
+        """The payload the author template's fields stand for (the fields are named by path,
+        see engine.web.nested_forms). Override when the form is shaped differently from the
+        payload (a box per source instead of a list of ids); the result is then validated."""
+        return payload
+
+    def to_author_form(self, payload: dict) -> dict:
+        """The inverse of ``from_author_form``: a stored payload as the author form shows
+        it."""
+        return payload
+
+    def author_context(self, payload: dict) -> dict:
+        """Extra values for the author template, computed from the payload being edited
+        (which may be incomplete or invalid): a scenario's step graph, say."""
+        return {}
 
     def rubric(self, payload: dict) -> dict | None:
         """The rubric a trainer grades with: ``{"criteria": [{"id", "title", "levels":

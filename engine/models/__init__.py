@@ -4,7 +4,9 @@ from engine.models.attempts import Attempt, Response
 from engine.models.base import Base, utcnow
 from engine.models.certificates import AuditEntry, Certificate, IssueBatch, Scheme
 from engine.models.frameworks import Framework, Outcome
-from engine.models.items import Item, ItemVersion
+from engine.models.imports import ImportJob
+from engine.models.items import ImmutableVersionError, Item, ItemEvent, ItemVersion
+from engine.models.media import Media
 from engine.models.modules import (
     Assessment,
     Enrolment,
@@ -17,6 +19,7 @@ from engine.models.users import Role, User
 
 __all__ = [
     "Assessment", "Attempt", "AuditEntry", "Base", "Certificate", "Enrolment", "Framework",
-    "IssueBatch", "Item", "ItemVersion", "Lesson", "LessonView", "Module", "OrganisationModule",
-    "Outcome", "Response", "Role", "Scheme", "User", "utcnow",
+    "ImmutableVersionError", "ImportJob", "IssueBatch", "Item", "ItemEvent", "ItemVersion",
+    "Lesson", "LessonView", "Media", "Module", "OrganisationModule", "Outcome", "Response",
+    "Role", "Scheme", "User", "utcnow",
 ]

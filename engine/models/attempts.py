@@ -48,7 +48,7 @@ class Response(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"))
-    item_version_id: Mapped[int] = mapped_column(ForeignKey("item_versions.id"))
+    item_version_id: Mapped[int] = mapped_column(ForeignKey("item_versions.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     answer: Mapped[dict | None] = mapped_column()
     saved_at: Mapped[datetime | None] = mapped_column()

@@ -15,32 +15,10 @@ from typing import Any
 import yaml
 from marshmallow import Schema, ValidationError
 
-from engine.domain.questiontypes import ItemValidationError, flatten_errors
-from engine.schemas.bank import (
-    BAND_LEVELS,
-    FrameworkSchema,
-    ItemSchema,
-    ModuleSchema,
-    SchemeSchema,
-)
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    message: str
-    item: str | None = None
-    field: str | None = None
-    line: int | None = None
-
-    def __str__(self) -> str:
-        where = self.file + (f":{self.line}" if self.line else "")
-        parts = [where]
-        if self.item:
-            parts.append(f"item {self.item!r}")
-        if self.field:
-            parts.append(f"field {self.field!r}")
-        return ": ".join(parts) + f": {self.message}"
+from engine.domain.exchange import Problem
+from engine.domain.questiontypes import flatten_errors
+from engine.schemas.bank import FrameworkSchema, ModuleSchema, SchemeSchema
+from engine.services.item_checks import check_item, outcome_messages
 
 
 class ItemBankError(ValueError):
@@ -146,20 +124,7 @@ def load_outcome_index(root: Path) -> dict[str, dict]:
 
 
 def _check_outcomes(codes: list[str], level: int | None, outcomes: dict[str, dict]) -> list[str]:
-    messages = []
-    for code in codes:
-        cell = outcomes.get(code)
-        if cell is None:
-            messages.append(f"Unknown outcome code {code!r}.")
-        elif cell["matrix"] != "educational":
-            messages.append(f"{code} is a professional task; tag items to educational "
-                            "outcomes (ESQF-E-…).")
-        elif not cell["text"]:
-            messages.append(f"{code} is an empty cell of the framework.")
-        elif level is not None and level not in BAND_LEVELS[cell["eqf_level"]]:
-            messages.append(f"EQF level {level} does not fit {code}, whose band is EQF "
-                            f"{cell['eqf_level']}.")
-    return messages
+    return list(outcome_messages(codes, level, outcomes).values())
 
 
 def read_bank(root: Path | str, question_types) -> Bank:
@@ -181,7 +146,6 @@ def read_bank(root: Path | str, question_types) -> Bank:
     # Outcomes of the frameworks that validated: one broken framework file must not make
     # every item of the bank report an unknown outcome.
     outcomes = {cell["code"]: cell for data in bank.frameworks for cell in data["cells"]}
-    sources = (root / "sources").resolve()
 
     seen_items: dict[str, str] = {}
     for path in sorted((root / "items").rglob("*.yaml")):
@@ -196,47 +160,24 @@ def read_bank(root: Path | str, question_types) -> Bank:
         for index, raw in enumerate(data["items"]):
             item_node = _child(items_node, index)
             uid = raw.get("id") if isinstance(raw, dict) else None
-            label = uid or f"#{index + 1}"
-            item, found = _schema_problems(ItemSchema(), raw, name, item_node, label)
-            problems.extend(found)
-            if item is None:
-                continue
-            if item["id"] in seen_items:
+            label = uid if isinstance(uid, str) else f"#{index + 1}"
+            if isinstance(uid, str) and uid in seen_items:
                 problems.append(Problem(name, f"Duplicate item id; also in {seen_items[uid]}.",
                                         item=uid, field="id", line=_line(item_node, "id")))
                 continue
+            checked = check_item(raw, question_types, outcomes, sources=root / "sources")
+            for path_, msg in checked.errors.items():
+                problems.append(Problem(name, msg, item=label, field=path_,
+                                        line=_line(item_node, path_)))
+            for note in checked.notes:  # a bank file is fixed at its source, not on load
+                field_, _, msg = note.partition(": ")
+                problems.append(Problem(name, msg, item=label, field=field_,
+                                        line=_line(item_node, field_)))
+            if checked.item is None or checked.notes:
+                continue
             seen_items[uid] = name
-            for msg in _check_outcomes(item["outcomes"], item["eqf_level"], outcomes):
-                problems.append(Problem(name, msg, item=uid, field="outcomes",
-                                        line=_line(item_node, "outcomes")))
-            src = item.get("source")
-            if src:
-                doc = (sources / src["document"]).resolve()
-                if not doc.is_relative_to(sources) or not doc.is_file():
-                    problems.append(Problem(name, f"No source document {src['document']!r} in "
-                                            f"{_relative(sources, root)}.", item=uid,
-                                            field="source.document",
-                                            line=_line(item_node, "source")))
-                elif src.get("lines"):
-                    total = _line_count(doc)
-                    if src["lines"][1] > total:
-                        problems.append(Problem(name, f"{src['document']} has {total} lines.",
-                                                item=uid, field="source.lines",
-                                                line=_line(item_node, "source")))
-            if item["type"] not in question_types:
-                problems.append(Problem(name, f"Unknown question type {item['type']!r}.",
-                                        item=uid, field="type", line=_line(item_node, "type")))
-                continue
-            try:
-                item["payload"] = question_types.get(item["type"]).validate_payload(
-                    item["payload"])
-            except ItemValidationError as exc:
-                for path_, msg in exc.errors.items():
-                    problems.append(Problem(name, msg, item=uid, field=path_,
-                                            line=_line(item_node, path_)))
-                continue
-            item["origin"] = name
-            bank.items.append(item)
+            checked.item["origin"] = name
+            bank.items.append(checked.item)
 
     from engine.services.bank_translations import merge_translations
 

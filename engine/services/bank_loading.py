@@ -11,11 +11,24 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.models import Assessment, Framework, Item, ItemVersion, Lesson, Module, Outcome, Scheme
+from engine.domain.diffs import changes
+from engine.models import (
+    Assessment,
+    Framework,
+    Item,
+    ItemEvent,
+    ItemVersion,
+    Lesson,
+    Module,
+    Outcome,
+    Scheme,
+    utcnow,
+)
 from engine.services.bank_files import Bank, content_hash
 
 ITEM_CONTENT = ("type", "language", "title", "stem", "payload", "feedback", "outcomes",
-                "eqf_level", "source", "translations")
+                "eqf_level", "source", "translations", "tags")
+OPTIONAL_CONTENT = ("translations", "tags")
 
 
 @dataclass
@@ -63,30 +76,52 @@ def _load_framework(session: Session, data: dict, report: LoadReport) -> None:
         framework.outcomes.remove(stale)
 
 
-def _load_item(session: Session, data: dict, report: LoadReport) -> None:
+def item_content(data: dict) -> tuple[dict, str]:
+    """The stored content of an item dict and its hash. Fields added to items later (variants,
+    tags) count only when present, so older items keep their hash and get no new version."""
     content = {key: data.get(key) for key in ITEM_CONTENT}
-    # An item without variants hashes as it did before variants existed: no new versions.
-    hashed = {k: v for k, v in content.items() if k != "translations" or v}
-    content["translations"] = content["translations"] or None
-    digest = content_hash(hashed)
+    content["feedback"] = content["feedback"] or ""
+    hashed = {k: v for k, v in content.items() if k not in OPTIONAL_CONTENT or v}
+    for key in OPTIONAL_CONTENT:
+        content[key] = content[key] or None
+    return content, content_hash(hashed)
+
+
+def _load_item(session: Session, data: dict, report: LoadReport) -> None:
+    content, digest = item_content(data)
     item = session.scalar(select(Item).where(Item.uid == data["id"]))
     if item is None:
         item = Item(uid=data["id"], status="published", origin=data.get("origin"))
         session.add(item)
         session.flush()
-        number = 1
+        previous = None
         report.count("created", "items")
     else:
         current = item.current_version
-        if current is not None and current.content_hash == digest:
+        # Unchanged since it was last loaded: what trainers published since stays.
+        if item.bank_hash == digest or (current is not None and current.content_hash == digest):
+            item.bank_hash = digest
             report.count("unchanged", "items")
             return
-        number = max((v.number for v in item.versions), default=0) + 1
+        previous = current
         report.count("updated", "items")
-    version = ItemVersion(item_id=item.id, number=number, content_hash=digest, **content)
+    number = max((v.number for v in item.versions), default=0) + 1
+    now = utcnow()
+    version = ItemVersion(item_id=item.id, number=number, content_hash=digest,
+                          status="published", published_at=now, **content)
     session.add(version)
     session.flush()
+    if previous is not None:
+        previous.status = "superseded"
     item.current_version = version
+    item.bank_hash = digest
+    if item.status == "draft" or item.status == "in_review":
+        item.status = "published"
+    session.add(ItemEvent(item_id=item.id, version_number=number, at=now, action="loaded",
+                          comment=data.get("origin") or "",
+                          changes=[c.as_dict() for c in changes(
+                              previous.content() if previous else None, version.content())]
+                          if previous is not None else None))
 
 
 def _load_scheme(session: Session, data: dict, report: LoadReport) -> None:

@@ -52,24 +52,30 @@ def merge_translations(root: Path, bank: Bank, question_types, problems: list[Pr
                 variant.pop("id")
                 by_id[uid]["translations"][lang] = {**variant, "_file": name,
                                                     "_line": _line(item_node)}
-    for item in bank.items:
+    for item in bank.items:  # inline variants were checked with their item
         for lang, variant in list(item["translations"].items()):
-            name = variant.pop("_file", item["origin"])
+            if "_file" not in variant:
+                continue
+            name = variant.pop("_file")
             line = variant.pop("_line", None)
-            if lang == item["language"]:
-                problems.append(Problem(name, f"A variant in the item's own language {lang!r}.",
-                                        item=item["id"], field="translations", line=line))
-                continue
-            if "payload" not in variant:
-                continue  # only the texts around the payload are translated
-            qtype = question_types.get(item["type"])
-            try:
-                variant["payload"] = qtype.validate_payload(variant["payload"])
-            except ItemValidationError as exc:
-                for path_, msg in exc.errors.items():
-                    problems.append(Problem(name, msg, item=item["id"],
-                                            field=f"translations.{lang}.{path_}", line=line))
-                continue
-            for msg in shape_errors(item["payload"], variant["payload"]):
-                problems.append(Problem(name, msg, item=item["id"],
-                                        field=f"translations.{lang}", line=line))
+            for field, msg in variant_errors(item, lang, variant,
+                                             question_types.get(item["type"])).items():
+                problems.append(Problem(name, msg, item=item["id"], field=field, line=line))
+
+
+def variant_errors(item: dict, lang: str, variant: dict, qtype) -> dict[str, str]:
+    """What is wrong with one language variant of a validated item, by field; a valid
+    variant's payload is normalised in place."""
+    if lang == item["language"]:
+        return {"translations": f"A variant in the item's own language {lang!r}."}
+    if "payload" not in variant:
+        return {}  # only the texts around the payload are translated
+    try:
+        variant["payload"] = qtype.validate_payload(variant["payload"])
+    except ItemValidationError as exc:
+        return {f"translations.{lang}.{path}": msg for path, msg in exc.errors.items()}
+    errors: dict[str, str] = {}
+    for msg in shape_errors(item["payload"], variant["payload"]):
+        path, _, text = msg.partition(": ")
+        errors[f"translations.{lang}.{path}"] = text or msg
+    return errors

@@ -19,18 +19,26 @@ class Coverage:
     non_empty: int = 0
     by_band: dict[str, tuple[int, int]] = field(default_factory=dict)  # covered, non-empty
     by_area: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # competence areas by EQF band: {"area", "group", "bands": {band: {"count", "covered",
+    # "cells"}}}; count counts each published item once per area and band it is tagged to
+    areas: list[dict] = field(default_factory=list)
 
     @property
     def share(self) -> float:
         return self.covered / self.non_empty if self.non_empty else 0.0
 
 
+def published_outcomes(session: Session) -> list[list[str]]:
+    """The outcome codes of every published item (its current version)."""
+    return list(session.scalars(
+        select(ItemVersion.outcomes).join(Item, Item.current_version_id == ItemVersion.id)
+        .where(Item.status == "published")))
+
+
 def item_counts(session: Session) -> dict[str, int]:
     """Published items per outcome code (current versions)."""
     counts: dict[str, int] = {}
-    for codes in session.scalars(
-            select(ItemVersion.outcomes).join(Item, Item.current_version_id == ItemVersion.id)
-            .where(Item.status == "published")):
+    for codes in published_outcomes(session):
         for code in codes:
             counts[code] = counts.get(code, 0) + 1
     return counts
@@ -40,7 +48,11 @@ def coverage(session: Session, code: str = "ESQF") -> Coverage:
     framework = session.scalar(select(Framework).where(Framework.code == code))
     if framework is None:
         raise LookupError(f"No framework {code!r}.")
-    counts = item_counts(session)
+    tagged = published_outcomes(session)
+    counts: dict[str, int] = {}
+    for codes in tagged:
+        for code in codes:
+            counts[code] = counts.get(code, 0) + 1
     outcomes = session.scalars(select(Outcome).where(
         Outcome.framework_id == framework.id, Outcome.matrix == "educational")
         .order_by(Outcome.position)).all()
@@ -64,6 +76,7 @@ def coverage(session: Session, code: str = "ESQF") -> Coverage:
             band_tally[o.eqf_level][0] += 1
             area_tally[o.area][0] += 1
     result.rows = [rows[k] for k in sorted(rows)]
+    result.areas = _areas(outcomes, tagged, counts)
     result.by_band = {k: tuple(v) for k, v in band_tally.items()}
     result.by_area = {k: tuple(v) for k, v in area_tally.items()}
     return result
@@ -91,3 +104,21 @@ def render_text(cov: Coverage) -> str:
     lines.append(f"Covered: {cov.covered} of {cov.non_empty} non-empty educational cells "
                  f"({100 * cov.share:.0f} %)")
     return "\n".join(lines)
+
+
+def _areas(outcomes, tagged: list[list[str]], counts: dict[str, int]) -> list[dict]:
+    """Competence areas by EQF band, in the framework's order."""
+    areas: dict[str, dict] = {}
+    where = {}
+    for o in outcomes:
+        area = areas.setdefault(o.area, {"area": o.area, "group": o.group, "bands": {
+            band: {"count": 0, "covered": 0, "cells": 0} for band in BANDS}})
+        if o.text:
+            cell = area["bands"][o.eqf_level]
+            cell["cells"] += 1
+            cell["covered"] += 1 if counts.get(o.code) else 0
+            where[o.code] = (o.area, o.eqf_level)
+    for codes in tagged:
+        for area, band in {where[c] for c in codes if c in where}:
+            areas[area]["bands"][band]["count"] += 1
+    return list(areas.values())

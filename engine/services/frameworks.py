@@ -53,3 +53,15 @@ def areas(session: Session) -> list[str]:
     """Every competence area of the educational outcomes, sorted."""
     return sorted(set(session.scalars(select(Outcome.area).where(
         Outcome.matrix == "educational"))))
+
+
+def educational_outcomes(session: Session) -> list[dict]:
+    """Non-empty educational outcomes by competence area, in the framework's order: what the
+    item editor offers to tag an item with."""
+    areas: dict[str, dict] = {}
+    for o in session.scalars(select(Outcome).where(Outcome.matrix == "educational",
+                                                   Outcome.text != "")
+                             .order_by(Outcome.framework_id, Outcome.position)):
+        area = areas.setdefault(o.area, {"area": o.area, "group": o.group, "outcomes": []})
+        area["outcomes"].append(o)
+    return list(areas.values())

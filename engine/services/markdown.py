@@ -1,4 +1,9 @@
-"""Markdown for lessons and item stems, rendered and then sanitised (nh3)."""
+"""Markdown for lessons and item content, rendered and then sanitised (nh3).
+
+Trainers may write a little HTML in Markdown; whatever the source holds, the output keeps
+only the allowed elements and attributes of engine.domain.content_safety, links to public
+addresses and images from the media library.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,23 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+from engine.domain.content_safety import ALLOWED_TAGS, url_problem
 
-ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "h2", "h3", "h4", "blockquote",
-                "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "a", "hr"}
+_md = MarkdownIt("commonmark", {"html": True, "linkify": False}).enable("table")
+_ATTRIBUTES = {tag: set(attrs) - {"rel"} for tag, attrs in ALLOWED_TAGS.items() if attrs}
+
+
+def _filter(element: str, attribute: str, value: str) -> str | None:
+    if (element, attribute) in (("a", "href"), ("img", "src")) and \
+            url_problem(value, image=element == "img"):
+        return None
+    return value
 
 
 def render_markdown(text: str) -> Markup:
-    """Safe HTML from Markdown: raw HTML is escaped, then only plain tags survive."""
+    """Safe HTML from Markdown: only allowed tags, attributes and addresses survive."""
     html = _md.render(text or "")
-    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
-                      url_schemes={"https", "mailto"}, link_rel="noopener noreferrer")
+    clean = nh3.clean(html, tags=set(ALLOWED_TAGS), attributes=_ATTRIBUTES,
+                      url_schemes={"https", "http", "mailto"}, attribute_filter=_filter,
+                      link_rel="noopener noreferrer nofollow")
     return Markup(clean)

@@ -124,16 +124,25 @@ def review_row(plugins: Plugins, version: ItemVersion, response: Response | None
                position: int, *, language: str | None = None) -> dict:
     """One item as the review template shows it: answer, score, feedback with solution, in
     ``language`` where the item has that variant (the key is the same in every language)."""
+    return row_for(
+        plugins, version, response.answer if response else None, position, language=language,
+        grades=response.grades if response else None,
+        earned=response.earned if response and response.earned is not None else 0.0,
+        possible=response.possible if response and response.possible is not None else 0.0,
+        pending=bool(response and response.pending))
+
+
+def row_for(plugins: Plugins, version: ItemVersion, answer: dict | None, position: int, *,
+            language: str | None, grades: dict | None, earned: float, possible: float,
+            pending: bool) -> dict:
+    """A review row from an answer and its score (an attempt's response, or a trainer's
+    answer in the preview)."""
     qtype = plugins.question_types.get(version.type)
-    answer = response.answer if response else None
-    grades = response.grades if response else None
     texts = version.localized(language)
     return {
         "position": position, "version": version, "answer": answer,
         "title": texts["title"], "stem": texts["stem"], "general_feedback": texts["feedback"],
-        "earned": response.earned if response and response.earned is not None else 0.0,
-        "possible": response.possible if response and response.possible is not None else 0.0,
-        "pending": bool(response and response.pending), "grades": grades,
+        "earned": earned, "possible": possible, "pending": pending, "grades": grades,
         "payload": texts["payload"],
         "feedback": call(qtype.feedback, texts["payload"], answer, grades=grades),
         "template": qtype.templates["review"],

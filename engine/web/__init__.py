@@ -12,13 +12,16 @@ def register_blueprints(app: Flask) -> None:
         attempts,  # noqa: F401  (routes on the learner blueprint)
         auth,
         author,
+        authoring,
         certificates,
         credentials,
         dashboard,
         errors,
+        exchange,
         frameworks,
         grading,
         learner,
+        media,
         static,
         verify,
     )
@@ -28,5 +31,5 @@ def register_blueprints(app: Flask) -> None:
     init_limits(app)
     auth.init_login(app)
     for module in (static, auth, learner, api, certificates, verify, frameworks, author,
-                   grading, accreditation, dashboard, credentials):
+                   authoring, media, exchange, grading, accreditation, dashboard, credentials):
         app.register_blueprint(module.bp)

@@ -28,28 +28,59 @@ from engine.web.common import db, plugins, role_required
 bp = Blueprint("author", __name__, url_prefix="/author")
 
 
+def item_filters(args) -> dict:
+    """The bank list's filters from query arguments (400 for a malformed number)."""
+    try:
+        level = int(args.get("eqf_level") or 0) or None
+        author_id = int(args.get("author") or 0) or None
+    except ValueError:
+        abort(400)
+    return {"text": args.get("text", ""), "outcome": args.get("outcome", "").strip(),
+            "area": args.get("area", ""), "eqf_level": level, "band": args.get("band", ""),
+            "qtype": args.get("type", ""), "status": args.get("status", ""),
+            "language": args.get("language", ""), "author": author_id}
+
+
+PAGE_SIZE = 100
+
+
 @bp.route("/items")
 @role_required("trainer")
 def items():
-    args = request.args
-    try:
-        level = int(args.get("eqf_level") or 0) or None
-    except ValueError:
-        abort(400)
-    filters = {"text": args.get("text", ""), "outcome": args.get("outcome", "").strip(),
-               "area": args.get("area", ""), "eqf_level": level, "qtype": args.get("type", ""),
-               "status": args.get("status", ""), "language": args.get("language", "")}
-    return render_template("author/items.html", items=bank_queries.list_items(db(), **filters),
-                           filters=filters, areas=frameworks.areas(db()),
-                           types=sorted(plugins().question_types.entries))
+    from engine.services import authoring
+
+    filters = item_filters(request.args)
+    found = bank_queries.list_items(db(), **filters)
+    page = max(request.args.get("page", 1, type=int), 1)
+    pages = max((len(found) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    shown = found[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("author/items.html", items=shown, total=len(found), page=page,
+                           pages=pages, args=args, filters=filters, areas=frameworks.areas(db()),
+                           types=sorted(plugins().question_types.entries),
+                           authors=authoring.authors(db()),
+                           writers=[f for f in plugins().exchange_formats if f.can_write])
+
+
+@bp.route("/reviews")
+@role_required("trainer")
+def reviews():
+    """Items waiting for a review by someone who did not write them."""
+    from flask_login import current_user
+
+    from engine.services import authoring
+
+    return render_template("author/reviews.html",
+                           items=authoring.review_queue(db(), current_user))
 
 
 @bp.route("/coverage")
 @role_required("trainer")
 def coverage_page():
     """Published items over the ESQF grid: where the bank is thin."""
+    view = "areas" if request.args.get("view") == "areas" else "rows"
     return render_template("author/coverage.html", cov=coverage.coverage(db()),
-                           bands=coverage.BANDS)
+                           bands=coverage.BANDS, view=view)
 
 
 def _module(uid: str):

@@ -60,6 +60,7 @@ class ChoiceQuestionType(QuestionType):
     templates = {
         "deliver": "questiontypes/choice/deliver.html",
         "review": "questiontypes/choice/review.html",
+        "author": "questiontypes/choice/author.html",
     }
     secret_fields = ("options.*.correct", "options.*.feedback")
 

@@ -135,9 +135,38 @@ class CoiExerciseQuestionType(QuestionType):
     templates = {
         "deliver": "questiontypes/coi_exercise/deliver.html",
         "review": "questiontypes/coi_exercise/review.html",
+        "author": "questiontypes/coi_exercise/author.html",
     }
     secret_fields = ("relevant_sources", "statements.*.verdict", "statements.*.source",
                      "statements.*.feedback", "confrontation.rubric")
+
+    def to_author_form(self, payload):
+        """A box per source for "relevant"; a statement's sources as a list."""
+        relevant = set(payload.get("relevant_sources") or [])
+        form = {**payload, "sources": [{**src, "relevant": src.get("id") in relevant}
+                                       for src in payload.get("sources") or []]}
+        form["statements"] = [{**st, "source": accepted_sources(st)}
+                              for st in payload.get("statements") or []]
+        form.pop("relevant_sources", None)
+        return form
+
+    def from_author_form(self, payload):
+        sources = [dict(src) for src in payload.get("sources") or [] if isinstance(src, dict)]
+        relevant = [src.get("id") for src in sources if src.pop("relevant", False)]
+        statements = []
+        for st in payload.get("statements") or []:
+            if not isinstance(st, dict):
+                continue
+            named = st.get("source") or []
+            named = [named] if isinstance(named, str) else list(named)
+            statements.append({**st, "source": None if not named else
+                               named[0] if len(named) == 1 else named})
+        result = {**payload, "sources": sources, "relevant_sources": relevant,
+                  "statements": statements}
+        if not (payload.get("confrontation") or {}).get("prompt") and \
+                not (payload.get("confrontation") or {}).get("rubric"):
+            result["confrontation"] = None  # no confrontation question in this exercise
+        return result
 
     def load_response(self, raw, payload, *, previous=None):
         response = super().load_response(raw, payload)

@@ -71,6 +71,7 @@ class EthicsDilemmaQuestionType(QuestionType):
     templates = {
         "deliver": "questiontypes/ethics_dilemma/deliver.html",
         "review": "questiontypes/ethics_dilemma/review.html",
+        "author": "questiontypes/ethics_dilemma/author.html",
     }
     secret_fields = ("options.*.weight", "options.*.feedback", "justification.rubric")
 

@@ -147,6 +147,7 @@ class InterviewScenarioQuestionType(QuestionType):
     templates = {
         "deliver": "questiontypes/interview_scenario/deliver.html",
         "review": "questiontypes/interview_scenario/review.html",
+        "author": "questiontypes/interview_scenario/author.html",
     }
     secret_fields = ("steps.*.choices.*.weight", "steps.*.choices.*.feedback",
                      "steps.*.choices.*.principle", "steps.*.choices.*.next")
@@ -192,6 +193,11 @@ class InterviewScenarioQuestionType(QuestionType):
             view["current"] = {"situation": current["situation"], "choices": choices}
         return view
 
+    def author_context(self, payload):
+        from plugins.interview_scenario.graph import layout
+
+        return {"graph": layout(payload)}
+
     def score(self, payload, response, outcomes, *, grades=None):
         path = (response or {}).get("path") or []
         try:
@@ -216,7 +222,6 @@ class InterviewScenarioQuestionType(QuestionType):
                           "best": top if top["weight"] > choice["weight"] else None})
         finished = bool(taken) and current is None
         return Feedback(correct=None, solution={"steps": steps, "finished": finished})
-
 
 
 @hookimpl

@@ -16,6 +16,8 @@ at most 2 MB; a package is at most 50 MB and 5000 members, with no absolute or '
 
 from __future__ import annotations
 
+from engine.domain.exchange import ExchangeFormat, ImportDefaults, ReadResult, WriteResult
+from engine.hookspecs import hookimpl
 from plugins.qti.common import (
     MAX_MEMBERS,
     MAX_PACKAGE_BYTES,
@@ -29,3 +31,36 @@ from plugins.qti.package import export_package, import_package
 
 __all__ = ["MAX_MEMBERS", "MAX_PACKAGE_BYTES", "MAX_XML_BYTES", "QTI_NS", "QtiError",
            "export_package", "import_package", "item_to_xml", "xml_to_item"]
+
+
+class QtiFormat(ExchangeFormat):
+    """QTI 3.0 as an exchange format of the item import and export pages."""
+
+    name = "qti"
+    label = "IMS QTI 3.0 (.zip, .xml)"
+    extensions = (".zip", ".xml")
+    media_type = "application/zip"
+
+    def sniff(self, data: bytes, filename: str) -> bool:
+        head = data[:4096]
+        if data[:2] == b"PK":
+            return b"imsmanifest.xml" in data or b"qti-assessment-item" in data
+        return b"qti-assessment-item" in head
+
+    def read(self, data: bytes, *, filename: str, defaults: ImportDefaults) -> ReadResult:
+        items, problems = import_package(data, filename=filename)
+        for item in items:
+            item.setdefault("language", defaults.language)
+            if not item.get("outcomes") and defaults.outcomes:
+                item["outcomes"] = list(defaults.outcomes)
+            if not item.get("eqf_level") and defaults.eqf_level:
+                item["eqf_level"] = defaults.eqf_level
+        return ReadResult(items=items, problems=problems)
+
+    def write(self, items: list[dict]) -> WriteResult:
+        return WriteResult(export_package(items), "items-qti.zip")
+
+
+@hookimpl
+def register_exchange_formats():
+    return [QtiFormat]

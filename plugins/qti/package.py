@@ -10,7 +10,7 @@ import zlib
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element, SubElement
 
-from engine.services.bank_files import Problem
+from engine.domain.exchange import Problem
 from plugins.qti.common import (
     CP_NS,
     CP_XSD,

@@ -1,0 +1,389 @@
+"""Authoring items in the app: drafts, review with four eyes, publishing, retiring, history.
+
+A trainer writes a draft; saving it again records what changed. Submitting puts it in review;
+a reviewer who did not write any of it (four eyes) publishes it or sends it back with a
+comment. Publishing makes the version the one assemblies draw; a published version never
+changes again, so editing a published item writes the next version as a new draft, and
+attempts keep the version they were given. Retiring takes an item out of new assemblies and
+keeps it for history. Every step is an ItemEvent: who, when, what, and the fields changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.domain.diffs import changes
+from engine.domain.exchange import slug
+from engine.domain.text import N_, UserError
+from engine.models import (
+    Assessment,
+    Item,
+    ItemEvent,
+    ItemVersion,
+    Outcome,
+    Response,
+    User,
+    utcnow,
+)
+from engine.services import blueprints
+from engine.services.bank_loading import item_content
+from engine.services.item_checks import check_item
+
+#: ids the item pages use for themselves (/author/items/new)
+RESERVED_IDS = {"new"}
+#: events that change a version's content: whoever caused one may not publish that version
+CONTRIBUTING = ("created", "edited", "revised", "imported")
+
+
+class AuthoringError(UserError):
+    """An action that is not allowed now (shown to the trainer)."""
+
+
+class ItemEditError(ValueError):
+    """The item was not saved; ``errors`` maps each field to what is wrong with it."""
+
+    def __init__(self, errors: dict[str, str], notes: list[str] | None = None):
+        self.errors, self.notes = errors, notes or []
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+
+class StaleEditError(AuthoringError):
+    """The draft was changed by someone else after the editor was opened."""
+
+
+@dataclass
+class Saved:
+    item: Item
+    version: ItemVersion
+    notes: list[str]  # what was removed from the texts (unsafe HTML)
+    changed: bool = True
+
+
+def outcome_index(session: Session) -> dict[str, dict]:
+    """Every outcome of the loaded frameworks as validation needs it, by code."""
+    return {o.code: {"matrix": o.matrix, "text": o.text, "eqf_level": o.eqf_level,
+                     "area": o.area, "row": o.row, "cell": o.cell}
+            for o in session.scalars(select(Outcome))}
+
+
+def get_item(session: Session, uid: str) -> Item | None:
+    return session.scalar(select(Item).where(Item.uid == uid))
+
+
+def revision(item: Item) -> int:
+    """A token that changes whenever the item changes (the newest event's id)."""
+    return max((e.id for e in item.events), default=0)
+
+
+def contributors(item: Item, number: int) -> set[int]:
+    """The users who wrote version ``number``: they may not publish it."""
+    found = {e.user_id for e in item.events
+             if e.version_number == number and e.action in CONTRIBUTING and e.user_id}
+    version = next((v for v in item.versions if v.number == number), None)
+    if version is not None and version.author_id:
+        found.add(version.author_id)
+    return found
+
+
+def _event(session: Session, item: Item, user: User | None, action: str, *,
+           number: int | None = None, comment: str = "", diff: list | None = None) -> None:
+    event = ItemEvent(item_id=item.id, version_number=number, user_id=user.id if user else None,
+                      action=action, comment=comment, changes=diff, at=utcnow())
+    session.add(event)
+    item.events.append(event)
+
+
+def _validated(session: Session, plugins, data: dict, uid: str, sources: Path | None,
+               outcomes: dict | None = None):
+    checked = check_item({**data, "id": uid}, plugins.question_types,
+                         outcomes if outcomes is not None else outcome_index(session),
+                         sources=sources)
+    if checked.item is None:
+        raise ItemEditError(checked.errors, checked.notes)
+    return checked
+
+
+def new_uid(session: Session, title: str) -> str:
+    """An unused item id made from a title."""
+    base = slug(title, fallback="item")[:100]
+    if base in RESERVED_IDS:
+        base += "-item"
+    taken = set(session.scalars(select(Item.uid).where(Item.uid.like(f"{base}%"))))
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def _done(session: Session, commit: bool) -> None:
+    if commit:
+        session.commit()
+    else:
+        session.flush()
+
+
+def create_item(session: Session, plugins, user: User | None, data: dict, *,
+                sources: Path | None = None, action: str = "created",
+                outcomes: dict | None = None, commit: bool = True) -> Saved:
+    """A new item with its first version as a draft written by ``user`` (None: written by
+    no account, such as an import from the command line)."""
+    uid = (data.get("id") or "").strip() or new_uid(session, data.get("title") or "")
+    if uid in RESERVED_IDS:
+        raise ItemEditError({"id": f"{uid!r} is reserved; choose another id."})
+    checked = _validated(session, plugins, data, uid, sources, outcomes)
+    if get_item(session, uid) is not None:
+        raise ItemEditError({"id": f"An item with the id {uid!r} exists already."})
+    content, digest = item_content(checked.item)
+    # A double click on "Create" must not make the item twice.
+    if user is not None and not data.get("id"):
+        recent = session.scalar(
+            select(ItemVersion).join(Item, ItemVersion.item_id == Item.id)
+            .where(ItemVersion.author_id == user.id, ItemVersion.content_hash == digest,
+                   ItemVersion.number == 1, Item.created_at > utcnow() - timedelta(seconds=30)))
+        if recent is not None:
+            return Saved(recent.item, recent, checked.notes, changed=False)
+    author_id = user.id if user else None
+    item = Item(uid=uid, status="draft", origin=None, created_by_id=author_id)
+    session.add(item)
+    session.flush()
+    version = ItemVersion(item_id=item.id, number=1, status="draft", content_hash=digest,
+                          author_id=author_id, updated_at=utcnow(), **content)
+    session.add(version)
+    session.flush()
+    _event(session, item, user, action, number=1)
+    _done(session, commit)
+    return Saved(item, version, checked.notes)
+
+
+def save(session: Session, plugins, user: User | None, item: Item, data: dict, *,
+         sources: Path | None = None, expected_revision: int | None = None,
+         action: str = "edited", outcomes: dict | None = None, commit: bool = True) -> Saved:
+    """Save an edit: into the working draft, or, when the item has no draft, as a new draft
+    version after the published one. Refused while the version is in review, and when the
+    draft changed since the editor showed it (``expected_revision``)."""
+    working = item.working_version
+    if working is not None and working.status == "in_review":
+        raise AuthoringError(N_("This version is in review; withdraw it from review to change "
+                               "it."))
+    if expected_revision is not None and expected_revision != revision(item):
+        last = item.events[-1] if item.events else None
+        who = last.user.name if last is not None and last.user is not None else "someone"
+        raise StaleEditError(N_("%(who)s changed this item after you opened the editor; "
+                                "your text is still in the form: compare it with the item "
+                                "and save again."), who=who)
+    checked = _validated(session, plugins, data, item.uid, sources, outcomes)
+    content, digest = item_content(checked.item)
+    now = utcnow()
+    if working is not None and working.status == "draft":
+        diff = changes(working.content(), _content_view(content))
+        if not diff:
+            return Saved(item, working, checked.notes, changed=False)
+        for key, value in content.items():
+            setattr(working, key, value)
+        working.content_hash, working.updated_at = digest, now
+        _event(session, item, user, action, number=working.number,
+               diff=[c.as_dict() for c in diff])
+        _done(session, commit)
+        return Saved(item, working, checked.notes)
+    base = working.content() if working is not None else None
+    diff = changes(base, _content_view(content))
+    if working is not None and not diff:
+        return Saved(item, working, checked.notes, changed=False)
+    number = max((v.number for v in item.versions), default=0) + 1
+    version = ItemVersion(item_id=item.id, number=number, status="draft", content_hash=digest,
+                          author_id=user.id if user else None, updated_at=now, **content)
+    session.add(version)
+    session.flush()
+    item.versions.append(version)
+    _event(session, item, user, "revised" if action == "edited" else action, number=number,
+           diff=[c.as_dict() for c in diff])
+    _done(session, commit)
+    return Saved(item, version, checked.notes)
+
+
+def _content_view(content: dict) -> dict:
+    """Stored columns in the shape of ItemVersion.content(), to compare with it."""
+    view = {k: content[k] for k in ("type", "language", "title", "outcomes", "eqf_level",
+                                    "stem", "payload", "feedback")}
+    for key in ("source", "tags", "translations"):
+        if content.get(key):
+            view[key] = content[key]
+    return view
+
+
+def _draft(item: Item, *statuses: str) -> ItemVersion:
+    working = item.working_version
+    if working is None or working.status not in statuses:
+        raise AuthoringError(N_("The item has no version in this state (%(states)s)."),
+                             states=", ".join(statuses))
+    return working
+
+
+def submit(session: Session, user: User, item: Item) -> ItemVersion:
+    """Put the working draft in review."""
+    version = _draft(item, "draft")
+    version.status = "in_review"
+    if item.status == "draft":
+        item.status = "in_review"
+    _event(session, item, user, "submitted", number=version.number)
+    session.commit()
+    return version
+
+
+def withdraw(session: Session, user: User, item: Item) -> ItemVersion:
+    """Take a version out of review to change it."""
+    version = _draft(item, "in_review")
+    version.status = "draft"
+    if item.status == "in_review":
+        item.status = "draft"
+    _event(session, item, user, "withdrawn", number=version.number)
+    session.commit()
+    return version
+
+
+def comment(session: Session, user: User, item: Item, text: str) -> None:
+    text = (text or "").strip()
+    if not text:
+        raise AuthoringError(N_("Write a comment first."))
+    working = item.working_version
+    _event(session, item, user, "commented", number=working.number if working else None,
+           comment=text[:5000])
+    session.commit()
+
+
+def may_publish(item: Item, user: User) -> str | None:
+    """Why ``user`` may not publish the item's version in review now, or None."""
+    working = item.working_version
+    if working is None or working.status != "in_review":
+        return N_("Only a version in review can be published.")
+    if user.id in contributors(item, working.number):
+        return N_("You wrote (part of) this version: another trainer must review and "
+                  "publish it (four eyes).")
+    return None
+
+
+def send_back(session: Session, reviewer: User, item: Item, text: str) -> ItemVersion:
+    """The reviewer returns the version to its authors with a comment."""
+    version = _draft(item, "in_review")
+    text = (text or "").strip()
+    if not text:
+        raise AuthoringError(N_("Say what should change: a comment is needed to send an "
+                                "item back."))
+    if reviewer.id in contributors(item, version.number):
+        raise AuthoringError(N_("You wrote (part of) this version; withdraw it from review "
+                                "instead."))
+    version.status = "draft"
+    if item.status == "in_review":
+        item.status = "draft"
+    _event(session, item, reviewer, "sent_back", number=version.number, comment=text[:5000])
+    session.commit()
+    return version
+
+
+def publish(session: Session, reviewer: User, item: Item) -> ItemVersion:
+    """Publish the version in review (four eyes): it becomes the version assemblies draw."""
+    reason = may_publish(item, reviewer)
+    if reason:
+        raise AuthoringError(reason)
+    version = item.working_version
+    previous = item.current_version
+    now = utcnow()
+    version.status, version.published_by_id, version.published_at = "published", reviewer.id, now
+    if previous is not None and previous.id != version.id:
+        previous.status = "superseded"
+    item.current_version = version
+    if item.status != "retired":
+        item.status = "published"
+    _event(session, item, reviewer, "published", number=version.number)
+    session.commit()
+    return version
+
+
+def uses(session: Session, item: Item) -> list[str]:
+    """Assessments that list the item by id (fixed forms)."""
+    found = []
+    for assessment in session.scalars(select(Assessment)):
+        if item.uid in (assessment.item_uids or []):
+            found.append(assessment.title)
+    return found
+
+
+def retire(session: Session, user: User, item: Item, reason: str = "") -> None:
+    """Take a published item out of new assemblies; it stays for history and review.
+
+    Refused while an assessment lists it, or when a blueprint could no longer be filled."""
+    if item.status != "published":
+        raise AuthoringError(N_("Only a published item can be retired."))
+    listed = uses(session, item)
+    if listed:
+        raise AuthoringError(N_("Assessments list this item: %(names)s. Take it out of them "
+                                "first."), names=", ".join(listed))
+    item.status = "retired"
+    session.flush()
+    short = []
+    for assessment in session.scalars(select(Assessment).where(Assessment.blueprint.is_not(None))):
+        if assessment.blueprint and blueprints.check(session, assessment.blueprint):
+            short.append(assessment.title)
+    if short:
+        session.rollback()
+        raise AuthoringError(N_("Without this item the bank cannot fill the blueprint of: "
+                                "%(names)s."), names=", ".join(short))
+    _event(session, item, user, "retired", number=item.current_version.number
+           if item.current_version else None, comment=(reason or "").strip()[:5000])
+    session.commit()
+
+
+def restore(session: Session, user: User, item: Item) -> None:
+    if item.status != "retired" or item.current_version is None:
+        raise AuthoringError(N_("Only a retired item with a published version can be "
+                                "restored."))
+    item.status = "published"
+    _event(session, item, user, "restored", number=item.current_version.number)
+    session.commit()
+
+
+def discard(session: Session, user: User, item: Item) -> bool:
+    """Throw away the working draft. Returns True when the whole item went (it had never
+    been published)."""
+    version = _draft(item, "draft")
+    if item.current_version is None:
+        session.delete(item)
+        session.commit()
+        return True
+    number = version.number
+    item.versions.remove(version)
+    session.delete(version)
+    _event(session, item, user, "discarded", number=number)
+    session.commit()
+    return False
+
+
+def attempts_per_version(session: Session, item: Item) -> dict[int, int]:
+    """How many attempts answered (or were graded on) each version, by version number."""
+    rows = session.execute(
+        select(ItemVersion.number, func.count(func.distinct(Response.attempt_id)))
+        .join(Response, Response.item_version_id == ItemVersion.id)
+        .where(ItemVersion.item_id == item.id).group_by(ItemVersion.number))
+    return dict(rows.all())
+
+
+def review_queue(session: Session, user: User) -> list[Item]:
+    """Items with a version in review that ``user`` did not write."""
+    candidates = session.scalars(
+        select(Item).join(ItemVersion, ItemVersion.item_id == Item.id)
+        .where(ItemVersion.status == "in_review").order_by(Item.uid)).unique()
+    return [item for item in candidates
+            if user.id not in contributors(item, item.working_version.number)]
+
+
+def authors(session: Session) -> list[User]:
+    """Users who wrote a version of some item."""
+    ids = select(func.distinct(ItemVersion.author_id)).where(ItemVersion.author_id.is_not(None))
+    return list(session.scalars(select(User).where(User.id.in_(ids)).order_by(User.name)))

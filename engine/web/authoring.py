@@ -1,0 +1,304 @@
+"""Trainers' item pages: the editor, the item's page with its lifecycle actions and history,
+the preview, and the review queue. Routes parse the form, call one authoring service and
+render; the rules (four eyes, immutable published versions) live in the service."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import yaml
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from engine.domain.diffs import changes
+from engine.domain.questiontypes import ItemValidationError
+from engine.domain.text import UserError
+from engine.services import authoring, frameworks, previews
+from engine.services.authoring import AuthoringError, ItemEditError, StaleEditError
+from engine.web.common import db, plugins, role_required
+from engine.web.nested_forms import FormDataError, from_request_form
+from plugins.native_yaml import dump_item
+
+bp = Blueprint("authoring", __name__, url_prefix="/author/items")
+ACTIONS = {"submit", "withdraw", "comment", "send-back", "publish", "retire", "restore",
+           "discard"}
+
+
+def message(error: UserError) -> str:
+    return _(error.message, **error.params) if error.params else _(error.message)
+
+
+def _sources() -> Path:
+    return Path(current_app.config["ITEM_BANK_PATH"]) / "sources"
+
+
+def _item(uid: str):
+    item = authoring.get_item(db(), uid)
+    if item is None:
+        abort(404)
+    return item
+
+
+def _qtype(name: str):
+    if name not in plugins().question_types:
+        abort(404)
+    return plugins().question_types.get(name)
+
+
+def _form_data(version) -> dict:
+    """A version's content as the editor's fields show it."""
+    qtype = plugins().question_types.get(version.type)
+    content = version.content()
+    content["payload"] = qtype.to_author_form(content["payload"])
+    content["translations_yaml"] = yaml.safe_dump(content.pop("translations"),
+                                                  allow_unicode=True, sort_keys=False) \
+        if content.get("translations") else ""
+    return content
+
+
+def _posted(qtype) -> tuple[dict, dict[str, str]]:
+    """The item the editor posted, and fields that could not even be read."""
+    try:
+        data = from_request_form(request.form)
+    except FormDataError as exc:
+        return {}, exc.errors
+    data["type"] = qtype.name
+    data["payload"] = qtype.from_author_form(data.get("payload") or {})
+    if "translations_yaml" in data:
+        data["translations"] = data.pop("translations_yaml") or {}
+    data.setdefault("outcomes", [])
+    data.setdefault("tags", [])
+    return data, {}
+
+
+def _editor(qtype, data: dict, *, item=None, errors=None, notes=None, status=200):
+    payload = data.get("payload") if isinstance(data.get("payload"), dict) else {}
+    view = dict(data)
+    if "translations" in view and "translations_yaml" not in view:
+        view["translations_yaml"] = yaml.safe_dump(view["translations"], allow_unicode=True,
+                                                   sort_keys=False) if view["translations"] \
+            else ""
+    return render_template(
+        "author/item_form.html", qtype=qtype, item=item, data=view, payload=payload,
+        errors=errors or {}, notes=notes or [], extra=qtype.author_context(payload),
+        outcomes=frameworks.educational_outcomes(db()), documents=_documents(),
+        payload_yaml=yaml.safe_dump(payload, allow_unicode=True, sort_keys=False)
+        if payload else "",
+        revision=authoring.revision(item) if item is not None else None,
+        variant_errors=any(k.startswith("translations") for k in errors or {})), status
+
+
+def _documents() -> list[str]:
+    folder = _sources()
+    names = sorted(p.name for p in folder.glob("*.txt")) if folder.is_dir() else []
+    return [(name, name) for name in names]
+
+
+def _check_only(qtype, data: dict, item=None):
+    """Validate without saving (the editor's "Check" button): errors and the graph."""
+    from engine.services.item_checks import check_item
+
+    checked = check_item({**data, "id": item.uid if item else data.get("id") or "new-item"},
+                         plugins().question_types, authoring.outcome_index(db()),
+                         sources=_sources())
+    if not checked.errors:
+        flash(_("No problems found; the item is not saved yet."), "info")
+    return _editor(qtype, data, item=item, errors=checked.errors, notes=checked.notes,
+                   status=400 if checked.errors else 200)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("trainer")
+def new():
+    name = request.values.get("type", "")
+    if not name:
+        types = sorted(plugins().question_types, key=lambda t: t.label)
+        return render_template("author/item_new.html", types=types)
+    qtype = _qtype(name)
+    if request.method == "GET":
+        return _editor(qtype, {"language": "nl", "payload": {}})[0]
+    data, unreadable = _posted(qtype)
+    if unreadable:
+        return _editor(qtype, data, errors=unreadable, status=400)
+    if request.form.get("action") == "check":
+        return _check_only(qtype, data)
+    try:
+        saved = authoring.create_item(db(), plugins(), current_user, data, sources=_sources())
+    except ItemEditError as exc:
+        return _editor(qtype, data, errors=exc.errors, notes=exc.notes, status=400)
+    return _after_save(saved)
+
+
+def _after_save(saved):
+    for note in saved.notes:
+        flash(note, "info")
+    flash(_("The draft is saved.") if saved.changed else _("Nothing changed."), "info")
+    if request.form.get("action") == "preview":
+        return redirect(url_for("authoring.preview", uid=saved.item.uid,
+                                version=saved.version.number))
+    return redirect(url_for("authoring.item", uid=saved.item.uid))
+
+
+@bp.route("/<uid>/edit", methods=["GET", "POST"])
+@role_required("trainer")
+def edit(uid: str):
+    item = _item(uid)
+    working = item.working_version
+    qtype = _qtype(working.type)
+    if request.method == "GET":
+        if working.status == "in_review":
+            flash(_("This version is in review; withdraw it from review to change it."), "info")
+            return redirect(url_for("authoring.item", uid=uid))
+        return _editor(qtype, _form_data(working), item=item)[0]
+    data, unreadable = _posted(qtype)
+    if unreadable:
+        return _editor(qtype, data, item=item, errors=unreadable, status=400)
+    if request.form.get("action") == "check":
+        return _check_only(qtype, data, item)
+    try:
+        expected = int(request.form.get("revision", ""))
+    except ValueError:
+        expected = None
+    try:
+        saved = authoring.save(db(), plugins(), current_user, item, data, sources=_sources(),
+                               expected_revision=expected)
+    except ItemEditError as exc:
+        return _editor(qtype, data, item=item, errors=exc.errors, notes=exc.notes, status=400)
+    except StaleEditError as exc:
+        flash(message(exc), "error")
+        return _editor(qtype, data, item=item, status=409)
+    except AuthoringError as exc:
+        flash(message(exc), "error")
+        return redirect(url_for("authoring.item", uid=uid))
+    return _after_save(saved)
+
+
+@bp.route("/<uid>")
+@role_required("trainer")
+def item(uid: str):
+    item = _item(uid)
+    session = db()
+    working = item.working_version
+    return render_template(
+        "author/item.html", item=item, working=working,
+        qtype=plugins().question_types.get(working.type) if working else None,
+        events=list(reversed(item.events)), uses=authoring.attempts_per_version(session, item),
+        listed=authoring.uses(session, item), publish_refusal=authoring.may_publish(
+            item, current_user), contributors=authoring.contributors(item, working.number)
+        if working else set(), outcomes=frameworks.outcome_texts(
+            session, list(working.outcomes) if working else []))
+
+
+@bp.route("/<uid>/versions/<int:number>")
+@role_required("trainer")
+def version(uid: str, number: int):
+    item = _item(uid)
+    version = next((v for v in item.versions if v.number == number), None)
+    if version is None:
+        abort(404)
+    before = next((v for v in reversed(item.versions) if v.number < number), None)
+    diff = changes(before.content() if before else None, version.content())
+    return render_template("author/version.html", item=item, version=version, before=before,
+                           diff=[c.as_dict() for c in diff],
+                           content_yaml=dump_item({"id": item.uid, **version.content()}))
+
+
+@bp.route("/<uid>/<action>", methods=["POST"])
+@role_required("trainer")
+def act(uid: str, action: str):
+    if action not in ACTIONS:
+        abort(404)
+    item = _item(uid)
+    session, text = db(), request.form.get("comment", "")
+    try:
+        if action == "submit":
+            authoring.submit(session, current_user, item)
+            flash(_("The item is submitted for review."), "info")
+        elif action == "withdraw":
+            authoring.withdraw(session, current_user, item)
+            flash(_("The item is back in draft."), "info")
+        elif action == "comment":
+            authoring.comment(session, current_user, item, text)
+        elif action == "send-back":
+            authoring.send_back(session, current_user, item, text)
+            flash(_("The item is sent back to its authors."), "info")
+        elif action == "publish":
+            authoring.publish(session, current_user, item)
+            flash(_("The item is published."), "info")
+        elif action == "retire":
+            authoring.retire(session, current_user, item, text)
+            flash(_("The item is retired: new assemblies no longer draw it."), "info")
+        elif action == "restore":
+            authoring.restore(session, current_user, item)
+            flash(_("The item is published again."), "info")
+        elif action == "discard":
+            if authoring.discard(session, current_user, item):
+                flash(_("The draft item is deleted."), "info")
+                return redirect(url_for("author.items"))
+            flash(_("The draft is discarded."), "info")
+    except AuthoringError as exc:
+        session.rollback()
+        flash(message(exc), "error")
+    return redirect(url_for("authoring.item", uid=uid))
+
+
+@bp.route("/<uid>/preview", methods=["GET", "POST"])
+@role_required("trainer")
+def preview(uid: str):
+    """The item as a learner sees it; the trainer answers and sees score and feedback."""
+    item = _item(uid)
+    number = request.values.get("version", type=int)
+    version = next((v for v in item.versions if v.number == number), None) \
+        if number else item.working_version
+    if version is None:
+        abort(404)
+    language = request.values.get("lang") or None
+    if language not in (version.translations or {}):
+        language = None
+    seed = request.values.get("seed", type=int)
+    if seed is None:
+        seed = secrets.randbelow(2**31)
+    action = request.form.get("action", "")
+    answer, row, status = None, None, 200
+    if request.method == "POST":
+        fields = {}
+        for name in request.form:
+            if name == "item-0" or name.startswith("item-0."):
+                fields[name[len("item-0."):] if "." in name else ""] = request.form.getlist(name)
+        try:
+            if action == "grade":
+                answer = previews.load_answer(plugins(), version, _json(request.form.get(
+                    "answer")), language=language)
+                grades = {"criteria": {k[len("criterion-"):]: v for k, v in request.form.items()
+                                       if k.startswith("criterion-") and v}}
+                row = previews.scored(plugins(), version, answer, language=language,
+                                      grades=grades)
+            else:
+                previous = previews.load_answer(plugins(), version, _json(
+                    request.form.get("answer")), language=language)
+                answer = previews.answer_from_form(plugins(), version, seed, fields,
+                                                   language=language, previous=previous)
+                shown = previews.deliverable(plugins(), version, seed, language=language,
+                                             answer=answer)
+                stepping = action == "step-0" and shown.view.get("current") is not None
+                if not stepping:
+                    row = previews.scored(plugins(), version, answer, language=language)
+        except (ItemValidationError, ValueError) as exc:
+            flash(_("Your answer was not accepted: %(msg)s", msg=str(exc)), "error")
+            status = 400
+    shown = previews.deliverable(plugins(), version, seed, language=language, answer=answer)
+    return render_template("author/preview.html", item=item, version=version, shown=shown,
+                           row=row, seed=seed, language=language, answer=answer), status
+
+
+def _json(text: str | None):
+    import json
+
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        abort(400)
