@@ -7,9 +7,11 @@ import sys
 
 import click
 from flask import Flask, current_app
+from sqlalchemy import select
 
 from engine.db import MigrationError, get_db
-from engine.services import accounts, bank_queries, frameworks
+from engine.domain.exchange import Problem, Skipped
+from engine.services import accounts, frameworks
 from engine.services.bank_files import ItemBankError, read_bank
 from engine.services.bank_loading import load_bank
 
@@ -75,6 +77,112 @@ def register_commands(app: Flask) -> None:
         for line in report.lines():
             click.echo(line)
 
+    @bank_group.command("import")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--format", "fmt", help="native, qti, moodle_xml or gift (default: recognised "
+                  "from the file).")
+    @click.option("--language", default="nl", show_default=True,
+                  help="For items whose file does not say.")
+    @click.option("--outcome", "outcomes", multiple=True,
+                  help="Outcome code for items whose file names none (repeatable).")
+    @click.option("--eqf-level", type=click.IntRange(4, 7),
+                  help="EQF level for items whose file names none.")
+    @click.option("--author", "author_email", help="Account the drafts are written by "
+                  "(that trainer cannot publish them).")
+    @click.option("--yes", is_flag=True, help="Import the valid items without asking.")
+    def bank_import(file, fmt, language, outcomes, eqf_level, author_email, yes):
+        """Read and check FILE as a whole, list every problem, then (after confirmation)
+        write its valid items as drafts, with progress."""
+        from pathlib import Path
+
+        from engine.domain.exchange import ImportDefaults
+        from engine.models import User
+        from engine.services import exchange
+
+        session = _migrated_session()
+        plugins = current_app.extensions["oe_plugins"]
+        author = None
+        if author_email:
+            author = session.scalar(select(User).where(User.email == author_email.lower()))
+            if author is None:
+                raise click.ClickException(f"No account {author_email}.")
+        sources = Path(current_app.config["ITEM_BANK_PATH"]) / "sources"
+        with open(file, "rb") as handle:
+            data = handle.read()
+        try:
+            job = exchange.read_import(
+                session, plugins, author, data, Path(file).name, fmt=fmt,
+                defaults=ImportDefaults(language=language, outcomes=tuple(outcomes),
+                                        eqf_level=eqf_level), sources=sources,
+                media_limit=current_app.config["MEDIA_MAX_BYTES"])
+        except exchange.ExchangeError as exc:
+            raise click.ClickException(str(exc)) from None
+        for problem in job.problems:
+            click.echo(str(Problem(**problem)), err=True)
+        for skipped in job.skipped:
+            click.echo(str(Skipped(**skipped)), err=True)
+        counts = exchange.summary(job)
+        click.echo(f"{job.format}: {len(job.items)} valid item(s) ({counts['new']} new, "
+                   f"{counts['changed']} changed, {counts['unchanged']} unchanged), "
+                   f"{len(job.problems)} problem(s), {len(job.skipped)} skipped.")
+        if not job.total:
+            exchange.cancel(session, job)
+            click.echo("Nothing to import.")
+            sys.exit(1 if job.problems else 0)
+        if not yes and not click.confirm(f"Import {job.total} item(s) as drafts?"):
+            exchange.cancel(session, job)
+            click.echo("Cancelled; nothing was written.")
+            sys.exit(1)
+        exchange.confirm(session, job)
+        with click.progressbar(length=job.total, label="Writing drafts",
+                               show_pos=True) as bar:
+            def advance(done: int, _total: int) -> None:
+                bar.update(done - bar.pos)
+
+            job = exchange.run_import(session, plugins, job.id, sources=sources,
+                                      progress=advance)
+        results = job.results
+        click.echo(f"Done: {results.get('created', 0)} new item(s), {results.get('revised', 0)}"
+                   f" new version(s), {results.get('failed', 0)} failed (import {job.id}).")
+        if results.get("failed"):
+            sys.exit(1)
+
+    @bank_group.command("export")
+    @click.argument("out", type=click.Path(dir_okay=False, writable=True))
+    @click.argument("item_ids", nargs=-1)
+    @click.option("--format", "fmt", default="native", show_default=True,
+                  help="native, qti, moodle_xml or gift.")
+    @click.option("--drafts", is_flag=True, help="Export drafts instead of published versions.")
+    def bank_export(out, item_ids, fmt, drafts):
+        """Write the bank's items (all, or the ones named) to OUT in a format."""
+        from engine.services import exchange
+
+        try:
+            result = exchange.export(_migrated_session(), current_app.extensions["oe_plugins"],
+                                     fmt, list(item_ids) or None, include_drafts=drafts)
+        except exchange.ExchangeError as exc:
+            raise click.ClickException(str(exc)) from None
+        with open(out, "wb") as handle:
+            handle.write(result.data)
+        for skipped in result.skipped:
+            click.echo(str(skipped), err=True)
+        click.echo(f"Wrote {out} ({len(result.data):,} bytes); {len(result.skipped)} item(s) "
+                   f"skipped.")
+
+    @bank_group.command("resume-imports")
+    def bank_resume_imports():
+        """Finish every confirmed import that was interrupted (after a crash or a restart)."""
+        from pathlib import Path
+
+        from engine.services import exchange
+
+        session = _migrated_session()
+        sources = Path(current_app.config["ITEM_BANK_PATH"]) / "sources"
+        for job in exchange.unfinished(session):
+            done = exchange.run_import(session, current_app.extensions["oe_plugins"], job.id,
+                                       sources=sources)
+            click.echo(f"import {done.id}: {done.done} of {done.total} written")
+
     @bank_group.command("coverage")
     @click.argument("framework", default="ESQF")
     def bank_coverage(framework: str):
@@ -110,20 +218,19 @@ def register_commands(app: Flask) -> None:
     @click.argument("out", type=click.Path(dir_okay=False, writable=True))
     @click.argument("item_ids", nargs=-1)
     def qti_export(out: str, item_ids: tuple[str, ...]):
-        """Write the bank's items (all, or the ones named) as a QTI 3.0 package."""
-        from plugins.qti import QtiError, export_package
+        """Write the bank's items (all, or the ones named) as a QTI 3.0 package (the same as
+        `item-bank export --format qti`)."""
+        from engine.services import exchange
+        from plugins.qti import QtiError
 
-        items = bank_queries.item_dicts(_migrated_session(), list(item_ids) or None)
-        missing = sorted(set(item_ids) - {i["id"] for i in items})
-        if missing:
-            raise click.ClickException("No such item: " + ", ".join(missing))
         try:
-            data = export_package(items)
-        except QtiError as exc:
+            result = exchange.export(_migrated_session(), current_app.extensions["oe_plugins"],
+                                     "qti", list(item_ids) or None)
+        except (exchange.ExchangeError, QtiError) as exc:
             raise click.ClickException(str(exc)) from None
         with open(out, "wb") as handle:
-            handle.write(data)
-        click.echo(f"Wrote {len(items)} items to {out}.")
+            handle.write(result.data)
+        click.echo(f"Wrote {out}.")
 
     @qti_group.command("import")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False))

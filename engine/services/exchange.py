@@ -224,7 +224,11 @@ def export(session: Session, plugins, fmt_name: str, uids: list[str] | None,
     if not items:
         raise ExchangeError(N_("No items to export."))
     files = _media_of(session, items)
-    return call(writer.write, items, media=files)
+    try:
+        return call(writer.write, items, media=files)
+    except ValueError as exc:  # a format that refuses an item names it (QtiError)
+        raise ExchangeError(N_("The items cannot be written as %(format)s: %(reason)s"),
+                            format=writer.label, reason=str(exc)) from None
 
 
 def _media_of(session: Session, items: list[dict]) -> dict[str, bytes]:

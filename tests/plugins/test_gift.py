@@ -72,7 +72,7 @@ def test_sample_items_are_valid(sample):
     ("gift-signalen-van-kwetsbaarheid", ["ESQF-E-18e"], 6, []),        # category, default level
     ("gift-landeninformatie", ["ESQF-E-18e"], 6, ["voorbereiding"]),   # tag
     ("gift-duur-van-een-pauze", ["ESQF-E-18f"], 6, []),                # the defaults
-    ("gift-wie-doet-wat-tijdens-het-onderhoud", ["ESQF-E-4b", "ESQF-E-18e"], 5, []),
+    ("gift-wie-doet-wat-tijdens-het-onderhoud", ["ESQF-E-4b", "ESQF-E-4a"], 5, []),
 ])
 def test_sample_outcomes_come_from_tags_categories_and_defaults(sample, item_id, outcomes,
                                                                 level, tags):

@@ -85,7 +85,7 @@ def test_sample_items_are_valid(sample):
     (2, ["ESQF-E-18e"], 6, []),                    # category
     (3, ["ESQF-E-18e"], 6, ["voorbereiding"]),     # tag, in a category without a code
     (4, ["ESQF-E-18f"], 6, []),                    # the trainer's defaults
-    (5, ["ESQF-E-4b", "ESQF-E-18e"], 5, []),       # tags, "EQF 5"
+    (5, ["ESQF-E-4b", "ESQF-E-4a"], 5, []),       # tags, "EQF 5"
 ])
 def test_sample_outcomes_come_from_tags_categories_and_defaults(sample, index, outcomes, level,
                                                                 tags):
