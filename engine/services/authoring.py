@@ -306,6 +306,27 @@ def publish(session: Session, reviewer: User, item: Item) -> ItemVersion:
     return version
 
 
+def in_bulk(session: Session, user: User, uids: list[str], action: str
+            ) -> tuple[list[str], dict[str, AuthoringError]]:
+    """Submit (``submit``) or publish (``publish``) several items at once, each under the
+    same rules as one by one; returns the uids done and, by uid, why the others were not."""
+    step = {"submit": submit, "publish": publish}[action]
+    done, refused = [], {}
+    for uid in dict.fromkeys(uids):
+        item = get_item(session, uid)
+        if item is None:
+            refused[uid] = AuthoringError(N_("No such item."))
+            continue
+        try:
+            step(session, user, item)
+        except AuthoringError as exc:
+            session.rollback()
+            refused[uid] = exc
+        else:
+            done.append(uid)
+    return done, refused
+
+
 def uses(session: Session, item: Item) -> list[str]:
     """Assessments that list the item by id (fixed forms)."""
     found = []

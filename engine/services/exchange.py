@@ -148,7 +148,10 @@ def run_import(session: Session, plugins, job_id: int, *, sources: Path | None =
                stop_after: int | None = None) -> ImportJob:
     """Write a confirmed import's new and changed items as drafts, recording progress.
 
-    Safe to run again after an interruption: items written before are found unchanged."""
+    Commits every COMMIT_EVERY items with the progress, so the work done survives an
+    interruption; run again, it goes on from there. An item that cannot be written (the
+    bank changed since the check) is recorded with its reason; the items written with it
+    since the last commit are written again."""
     job = session.get(ImportJob, job_id)
     if job is None or job.status not in ("queued", "writing"):
         return job
@@ -156,48 +159,64 @@ def run_import(session: Session, plugins, job_id: int, *, sources: Path | None =
     session.commit()
     user = session.get(User, job.created_by_id) if job.created_by_id else None
     outcomes = authoring.outcome_index(session)
-    results = dict(job.results or {})
     pending = [e for e in job.items if e["plan"] != "unchanged"]
-    start = done = job.done
-    for step, entry in enumerate(pending[start:], start=start):
-        if stop_after is not None and step - start >= stop_after:
-            job.done, job.results = done, dict(results)
-            session.commit()
-            return job
-        item = entry["item"]
-        existing = authoring.get_item(session, item["id"])
+    results = dict(job.results or {})
+    errors: dict[str, str] = dict(results.get("errors", {}))
+    index = start = job.done
+    while index < len(pending):
+        if stop_after is not None and index - start >= stop_after:
+            break
+        item = pending[index]["item"]
+        if item["id"] in errors:
+            index += 1
+            continue
         try:
-            if existing is None:
-                authoring.create_item(session, plugins, user, item, sources=sources,
-                                      action="imported", outcomes=outcomes, commit=False)
-                key = "created"
-            else:
-                saved = authoring.save(session, plugins, user, existing, item, sources=sources,
-                                       action="imported", outcomes=outcomes, commit=False)
-                key = "revised" if saved.changed else "unchanged"
+            key = _write(session, plugins, user, item, sources, outcomes)
         except (authoring.ItemEditError, authoring.AuthoringError) as exc:
-            session.rollback()
+            session.rollback()  # back to the last commit: write those items again
             job = session.get(ImportJob, job_id)
-            key = "failed"
-            errors = dict(results.get("errors", {}))
             errors[item["id"]] = str(exc)[:500]
-            results["errors"] = errors
+            results = {**(job.results or {}), "errors": errors, "failed": len(errors)}
+            job.results = results
+            session.commit()
+            index = job.done
+            continue
         results[key] = results.get(key, 0) + 1
-        done = step + 1
-        if done % COMMIT_EVERY == 0 or done == len(pending):
-            job.done, job.results = done, dict(results)
+        index += 1
+        if index % COMMIT_EVERY == 0 or index == len(pending):
+            job.done, job.results = index, dict(results)
             session.commit()
             if progress:
-                progress(done, len(pending))
-    job.done, job.results = done, dict(results)
-    job.status, job.finished_at = "done", utcnow()
+                progress(index, len(pending))
+    job.done, job.results = index, dict(results)
+    if index >= len(pending):
+        job.status, job.finished_at = "done", utcnow()
     session.commit()
     return job
+
+
+def _write(session: Session, plugins, user: User | None, item: dict, sources, outcomes) -> str:
+    existing = authoring.get_item(session, item["id"])
+    if existing is None:
+        authoring.create_item(session, plugins, user, item, sources=sources,
+                              action="imported", outcomes=outcomes, commit=False)
+        return "created"
+    saved = authoring.save(session, plugins, user, existing, item, sources=sources,
+                           action="imported", outcomes=outcomes, commit=False)
+    return "revised" if saved.changed else "unchanged"
 
 
 def unfinished(session: Session) -> list[ImportJob]:
     return list(session.scalars(select(ImportJob).where(
         ImportJob.status.in_(("queued", "writing")))))
+
+
+def select_items(session: Session, uids: list[str] | None = None) -> list[Item]:
+    """Items by uid (all when ``uids`` is None), in uid order."""
+    query = select(Item).order_by(Item.uid)
+    if uids:
+        query = query.where(Item.uid.in_(uids))
+    return list(session.scalars(query))
 
 
 def export(session: Session, plugins, fmt_name: str, uids: list[str] | None,
@@ -208,11 +227,8 @@ def export(session: Session, plugins, fmt_name: str, uids: list[str] | None,
             not plugins.exchange_formats.get(fmt_name).can_write:
         raise ExchangeError(N_("No exchange format %(name)s."), name=fmt_name)
     writer = plugins.exchange_formats.get(fmt_name)
-    query = select(Item).order_by(Item.uid)
-    if uids:
-        query = query.where(Item.uid.in_(uids))
     items = []
-    for item in session.scalars(query):
+    for item in select_items(session, uids):
         version = item.working_version if include_drafts or item.current_version is None \
             else item.current_version
         if version is not None:

@@ -73,7 +73,16 @@ def check_item(raw: dict, question_types, outcomes: Mapping[str, dict], *,
     try:
         item = ItemSchema().load(copy.deepcopy(raw))
     except ValidationError as exc:
-        return Checked(None, flatten_errors(exc.messages))
+        # Show the payload's problems too, so the trainer fixes everything in one go.
+        errors = flatten_errors(exc.messages)
+        qtype = raw.get("type")
+        if isinstance(qtype, str) and qtype in question_types and \
+                isinstance(raw.get("payload"), dict) and "payload" not in errors:
+            try:
+                question_types.get(qtype).validate_payload(copy.deepcopy(raw["payload"]))
+            except ItemValidationError as payload_exc:
+                errors.update(payload_exc.errors)
+        return Checked(None, errors)
     errors: dict[str, str] = {}
     notes: list[str] = []
     _clean_texts(item, "", errors, notes)

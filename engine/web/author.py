@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from engine.services import (
     bank_queries,
@@ -60,6 +61,35 @@ def items():
                            types=sorted(plugins().question_types.entries),
                            authors=authoring.authors(db()),
                            writers=[f for f in plugins().exchange_formats if f.can_write])
+
+
+@bp.route("/items/bulk", methods=["POST"])
+@role_required("trainer")
+def bulk():
+    """Submit or publish the items ticked in the bank list (each under the usual rules)."""
+    from flask_login import current_user
+
+    from engine.services import authoring
+
+    from engine.web.authoring import message
+
+    action = request.form.get("action", "")
+    uids = request.form.getlist("uids")
+    back = request.form.get("next", "")
+    if not back.startswith("/author/items") or back.startswith("//"):
+        back = url_for("author.items")
+    if action not in ("submit", "publish") or not uids:
+        flash(_("Tick the items first."), "error")
+        return redirect(back)
+    done, refused = authoring.in_bulk(db(), current_user, uids, action)
+    if done:
+        flash(ngettext("%(num)d item submitted for review.", "%(num)d items submitted for "
+                       "review.", len(done)) if action == "submit" else
+              ngettext("%(num)d item published.", "%(num)d items published.", len(done)),
+              "info")
+    for uid, error in refused.items():
+        flash(f"{uid}: {message(error)}", "error")
+    return redirect(back)
 
 
 @bp.route("/reviews")

@@ -60,32 +60,38 @@ def _form_data(version) -> dict:
 
 def _posted(qtype) -> tuple[dict, dict[str, str]]:
     """The item the editor posted, and fields that could not even be read."""
+    unreadable: dict[str, str] = {}
     try:
         data = from_request_form(request.form)
     except FormDataError as exc:
-        return {}, exc.errors
+        data, unreadable = exc.data, exc.errors
+        # Shown again as typed, to be corrected.
+        data["_raw"] = {name: request.form.get(f"{name}:yaml", "") for name in unreadable}
     data["type"] = qtype.name
     data["payload"] = qtype.from_author_form(data.get("payload") or {})
     if "translations_yaml" in data:
         data["translations"] = data.pop("translations_yaml") or {}
     data.setdefault("outcomes", [])
     data.setdefault("tags", [])
-    return data, {}
+    return data, unreadable
 
 
 def _editor(qtype, data: dict, *, item=None, errors=None, notes=None, status=200):
     payload = data.get("payload") if isinstance(data.get("payload"), dict) else {}
     view = dict(data)
+    raw = view.pop("_raw", {})
     if "translations" in view and "translations_yaml" not in view:
         view["translations_yaml"] = yaml.safe_dump(view["translations"], allow_unicode=True,
                                                    sort_keys=False) if view["translations"] \
             else ""
+    if "translations_yaml" in raw:
+        view["translations_yaml"] = raw["translations_yaml"]
     return render_template(
         "author/item_form.html", qtype=qtype, item=item, data=view, payload=payload,
         errors=errors or {}, notes=notes or [], extra=qtype.author_context(payload),
         outcomes=frameworks.educational_outcomes(db()), documents=_documents(),
-        payload_yaml=yaml.safe_dump(payload, allow_unicode=True, sort_keys=False)
-        if payload else "",
+        payload_yaml=raw.get("payload") or (yaml.safe_dump(
+            payload, allow_unicode=True, sort_keys=False) if payload else ""),
         revision=authoring.revision(item) if item is not None else None,
         variant_errors=any(k.startswith("translations") for k in errors or {})), status
 

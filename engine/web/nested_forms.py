@@ -33,10 +33,11 @@ TRUE = {"true", "on", "1", "yes"}
 
 
 class FormDataError(ValueError):
-    """A field could not be read (a YAML payload that does not parse)."""
+    """A field could not be read (a YAML payload that does not parse); ``data`` holds the
+    fields that could, so the form is shown again with what the trainer typed."""
 
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
+    def __init__(self, errors: dict[str, str], data: dict | None = None):
+        self.errors, self.data = errors, data or {}
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
 
@@ -54,6 +55,8 @@ def _number(raw: str, kind: str) -> Any:
 
 
 def _value(kind: str, values: list[str], path: str) -> Any:
+    # Browsers post a textarea's line ends as CRLF: stored texts use LF, as the bank files.
+    values = [v.replace("\r\n", "\n").replace("\r", "\n") for v in values]
     last = values[-1] if values else ""
     if kind == "bool":
         return last.strip().lower() in TRUE
@@ -88,11 +91,13 @@ def _put(tree: dict, parts: list[str], value: Any) -> None:
     node[parts[-1]] = value
 
 
-def _is_blank(value: Any) -> bool:
+def _is_blank(value: Any, *, row: bool) -> bool:
+    """Nothing typed: empty texts and lists. In a row, a box does not count (a blank row
+    posts its unticked boxes); in a group of fields, a chosen true or false does."""
     if isinstance(value, dict):
-        return all(_is_blank(v) for v in value.values())
+        return all(_is_blank(v, row=row) for v in value.values())
     if isinstance(value, bool):
-        return True  # a box on a row left blank does not make the row
+        return row
     if isinstance(value, list):
         return not value
     return value is None or (isinstance(value, str) and not value.strip())
@@ -105,9 +110,9 @@ def _shape(node: Any) -> Any:
     shaped = {k: _shape(v) for k, v in node.items()}
     if shaped and all(k.isdigit() for k in shaped):
         return [shaped[k] for k in sorted(shaped, key=int)
-                if not (isinstance(shaped[k], dict) and _is_blank(shaped[k]))]
+                if not (isinstance(shaped[k], dict) and _is_blank(shaped[k], row=True))]
     return {k: v for k, v in shaped.items()
-            if not (isinstance(v, dict) and v and _is_blank(v))}
+            if not (isinstance(v, dict) and v and _is_blank(v, row=False))}
 
 
 def nested(fields: Iterable[tuple[str, list[str]]], *,
@@ -129,7 +134,7 @@ def nested(fields: Iterable[tuple[str, list[str]]], *,
         if value is not _EMPTY:
             _put(tree, path.split("."), value)
     if errors:
-        raise FormDataError(errors)
+        raise FormDataError(errors, _shape(tree))
     return _shape(tree)
 
 

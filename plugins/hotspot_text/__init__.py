@@ -64,6 +64,7 @@ class HotspotTextQuestionType(QuestionType):
     templates = {
         "deliver": "questiontypes/hotspot_text/deliver.html",
         "review": "questiontypes/hotspot_text/review.html",
+        "author": "questiontypes/hotspot_text/author.html",
     }
     secret_fields = ("lines.*.hotspot", "lines.*.feedback")
 

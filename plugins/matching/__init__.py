@@ -81,6 +81,7 @@ class MatchingQuestionType(QuestionType):
     templates = {
         "deliver": "questiontypes/matching/deliver.html",
         "review": "questiontypes/matching/review.html",
+        "author": "questiontypes/matching/author.html",
     }
     secret_fields = ("premises.*.match", "premises.*.feedback")
 

@@ -67,6 +67,7 @@ class NumericQuestionType(QuestionType):
     templates = {
         "deliver": "questiontypes/numeric/deliver.html",
         "review": "questiontypes/numeric/review.html",
+        "author": "questiontypes/numeric/author.html",
     }
     secret_fields = ("answer", "tolerance", "feedback")
 

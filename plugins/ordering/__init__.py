@@ -68,6 +68,7 @@ class OrderingQuestionType(QuestionType):
     templates = {
         "deliver": "questiontypes/ordering/deliver.html",
         "review": "questiontypes/ordering/review.html",
+        "author": "questiontypes/ordering/author.html",
     }
     # The key is the order in which the elements are listed.
     secret_fields = ("elements",)

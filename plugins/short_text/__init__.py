@@ -88,6 +88,7 @@ class ShortTextQuestionType(QuestionType):
     templates = {
         "deliver": "questiontypes/short_text/deliver.html",
         "review": "questiontypes/short_text/review.html",
+        "author": "questiontypes/short_text/author.html",
     }
     secret_fields = ("answers.*.text", "answers.*.match", "answers.*.score",
                      "answers.*.feedback")

@@ -35,6 +35,7 @@ class TrueFalseQuestionType(QuestionType):
     templates = {
         "deliver": "questiontypes/true_false/deliver.html",
         "review": "questiontypes/true_false/review.html",
+        "author": "questiontypes/true_false/author.html",
     }
     secret_fields = ("answer", "feedback_true", "feedback_false")
 

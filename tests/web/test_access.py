@@ -28,9 +28,9 @@ def test_wrong_role_gets_a_403_page(client, auth, role, path):
 
 
 @pytest.mark.parametrize(("role", "path", "text"), [
-    ("trainer", "/author/items", "po-basis-001"),
+    ("trainer", "/author/items?text=po-basis", "po-basis-001"),
     ("officer", "/accreditation/certificates", "Certificates issued"),
-    ("admin", "/author/items", "ESQF-E-18e"),
+    ("admin", "/author/items?outcome=ESQF-E-18e", "po-basis-001"),
 ])
 def test_right_role_sees_the_page(client, auth, role, path, text):
     auth.login(role)

@@ -15,7 +15,7 @@ def test_filters_narrow_the_list(client, auth):
     by_outcome = client.get("/author/items?outcome=ESQF-E-18e").get_data(as_text=True)
     by_type = client.get("/author/items?type=interview_scenario").get_data(as_text=True)
     by_text = client.get("/author/items?text=tolk").get_data(as_text=True)
-    count = lambda html: len(re.findall(r"<tr>\s*<td><code>", html))  # noqa: E731
+    count = lambda html: len(re.findall(r'name="uids" value="', html))  # noqa: E731
     assert count(everything) > count(by_outcome) > 0
     assert 0 < count(by_type) < count(everything)
     assert "po-basis-001" in by_outcome and "sc-01" in by_type
@@ -103,3 +103,33 @@ def test_filters_by_status_and_author(app, client, auth):
     assert "filter-draft" in mine and "po-basis-001" not in mine
     by_band = client.get("/author/items?band=7&type=coi_exercise").get_data(as_text=True)
     assert "coi-" in by_band and "sc-01" not in by_band
+
+
+def test_bulk_submit_and_publish_keep_four_eyes(app, client, auth, db_session):
+    from engine.models import User
+    from engine.services import authoring
+
+    trainer = auth.login("trainer")
+    uids = ["bulk-one", "bulk-two"]
+    with app.app_context():
+        session = app.extensions["oe_db"].session()
+        for uid in uids:
+            authoring.create_item(session, app.extensions["oe_plugins"],
+                                  session.get(User, trainer["id"]), {
+                "id": uid, "type": "true_false", "language": "nl", "title": uid,
+                "outcomes": ["ESQF-E-18e"], "eqf_level": 6, "stem": "Een stelling.",
+                "payload": {"answer": True}})
+    client.post("/author/items/bulk", data={"action": "submit", "uids": uids})
+    refused = client.post("/author/items/bulk", data={
+        "action": "publish", "uids": uids, "next": "https://evil.example.org/"})
+    assert refused.headers["Location"] == "/author/items"  # never off the site
+    page = client.get("/author/items?status=in_review").get_data(as_text=True)
+    assert page.count("four eyes") == 2
+    reviewer = app.test_client()
+    other = auth.create("trainer")
+    reviewer.post("/login", data={"email": other["email"], "password": other["password"]})
+    reviewer.post("/author/items/bulk", data={"action": "publish", "uids": uids})
+    db_session.expire_all()
+    statuses = {i.uid: i.status for i in db_session.scalars(
+        select(Item).where(Item.uid.in_(uids)))}
+    assert statuses == {"bulk-one": "published", "bulk-two": "published"}

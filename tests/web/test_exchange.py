@@ -227,3 +227,32 @@ def test_learners_cannot_import_or_export(client, auth):
     assert client.get("/author/exchange/").status_code == 403
     assert client.get("/author/exchange/export?format=native").status_code == 403
     assert client.post("/author/exchange/import").status_code == 403
+
+
+def test_an_item_that_cannot_be_written_is_reported_and_the_others_are_kept(
+        app, client, auth, db_session):
+    """The bank changed between the check and the writing: one item's next version went
+    into review. That item is reported; the items written with it are not lost."""
+    from engine.models import User
+    from engine.services import authoring
+
+    user = auth.login("trainer")
+    prefix = f"mid-{uuid.uuid4().hex[:6]}"
+    items = [{"id": f"{prefix}-{n}", "type": "true_false", "language": "nl", "title": "S",
+              "outcomes": ["ESQF-E-18e"], "eqf_level": 6, "stem": f"Stelling {n}.",
+              "payload": {"answer": True}} for n in range(30)]
+    job_id = _upload(client, "mid.yaml", yaml.safe_dump({"items": items}).encode())
+    with app.app_context():
+        session = app.extensions["oe_db"].session()
+        author = session.get(User, user["id"])
+        blocked = authoring.create_item(session, app.extensions["oe_plugins"], author,
+                                        {**items[10], "stem": "Een andere versie."}).item
+        authoring.submit(session, author, blocked)
+        exchange.confirm(session, session.get(ImportJob, job_id))
+        job = exchange.run_import(session, app.extensions["oe_plugins"], job_id)
+        assert job.status == "done" and job.done == 30
+        assert job.results["created"] == 29 and job.results["failed"] == 1
+        assert list(job.results["errors"]) == [items[10]["id"]]
+    written = _items_of(db_session, [i["id"] for i in items])
+    assert len(written) == 30  # 29 imported, and the one already in review
+    assert written[items[10]["id"]].working_version.stem == "Een andere versie."
