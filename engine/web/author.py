@@ -70,7 +70,6 @@ def bulk():
     from flask_login import current_user
 
     from engine.services import authoring
-
     from engine.web.authoring import message
 
     action = request.form.get("action", "")
