@@ -68,6 +68,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from engine.domain.diffs import word_diff
 
     app.jinja_env.filters["word_diff"] = word_diff
+    from flask_babel import gettext
+
+    # A message made elsewhere (a validation error), shown translated where the catalogs
+    # have it: gettext without values never formats, so a '%' in it is safe.
+    app.jinja_env.filters["tr"] = lambda message: gettext(str(message))
 
     from engine.web import register_blueprints
 

@@ -86,3 +86,12 @@ def answer_all(client, attempt_id: int, *, correct: bool = True, limit: int | No
                               json=answer)
         assert response.status_code == 200, response.get_data(as_text=True)
     return data
+
+
+def log_in_page(page, base: str, user: dict) -> None:
+    """Log a Playwright page in through the login form."""
+    page.goto(f"{base}/login")
+    page.get_by_label("Email").fill(user["email"])
+    page.get_by_label("Password").fill(user["password"])
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base}/")

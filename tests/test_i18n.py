@@ -9,7 +9,8 @@ from babel.messages.pofile import read_po
 from engine.config import ROOT
 
 TRANSLATIONS = ROOT / "engine" / "translations"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
+            "N_": None}
 METHODS = [("engine/**.py", "python"), ("plugins/**.py", "python"),
            ("themes/**/templates/**.html", "jinja2")]
 

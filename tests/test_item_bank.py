@@ -47,7 +47,7 @@ def _edit_first_item(bank_copy, change):
 
 @pytest.mark.parametrize(("change", "field", "message"), [
     (lambda i: i.pop("stem"), "stem", "Missing data"),
-    (lambda i: i.update(eqf_level=7), "outcomes", "does not fit"),
+    (lambda i: i.update(eqf_level=7), "eqf_level", "does not fit"),
     (lambda i: i.update(outcomes=["ESQF-E-99z"]), "outcomes", "Unknown outcome code"),
     (lambda i: i.update(outcomes=["ESQF-P-18e"]), "outcomes", "professional task"),
     (lambda i: i.update(type="essay"), "type", "Unknown question type"),

@@ -20,3 +20,14 @@ class UserError(Exception):
     def __init__(self, message: str, **params: object):
         self.message, self.params = message, params
         super().__init__(message % params if params else message)
+
+
+#: marshmallow's own messages, which trainers meet next to the editor's fields: listed here
+#: for the catalogs, so the editor shows them in the trainer's language (messages with
+#: values in them, and the question types' own, stay in English)
+SCHEMA_MESSAGES = (
+    N_("Missing data for required field."), N_("Not a valid number."),
+    N_("Not a valid integer."), N_("Not a valid string."), N_("Not a valid boolean."),
+    N_("Unknown field."), N_("Field may not be null."), N_("Shorter than minimum length 1."),
+    N_("Not a valid list."), N_("Not a valid mapping type."),
+)

@@ -174,10 +174,13 @@ def save(session: Session, plugins, user: User | None, item: Item, data: dict, *
                                "it."))
     if expected_revision is not None and expected_revision != revision(item):
         last = item.events[-1] if item.events else None
-        who = last.user.name if last is not None and last.user is not None else "someone"
+        if last is None or last.user is None:
+            raise StaleEditError(N_("The item changed after you opened the editor; your text "
+                                    "is still in the form: compare it with the item and "
+                                    "save again."))
         raise StaleEditError(N_("%(who)s changed this item after you opened the editor; "
                                 "your text is still in the form: compare it with the item "
-                                "and save again."), who=who)
+                                "and save again."), who=last.user.name)
     checked = _validated(session, plugins, data, item.uid, sources, outcomes)
     content, digest = item_content(checked.item)
     now = utcnow()
@@ -218,11 +221,11 @@ def _content_view(content: dict) -> dict:
     return view
 
 
-def _draft(item: Item, *statuses: str) -> ItemVersion:
+def _draft(item: Item, status: str) -> ItemVersion:
     working = item.working_version
-    if working is None or working.status not in statuses:
-        raise AuthoringError(N_("The item has no version in this state (%(states)s)."),
-                             states=", ".join(statuses))
+    if working is None or working.status != status:
+        raise AuthoringError(N_("The item has no draft version.") if status == "draft" else
+                             N_("The item has no version in review."))
     return working
 
 
@@ -364,7 +367,7 @@ def retire(session: Session, user: User, item: Item, reason: str = "") -> None:
 def restore(session: Session, user: User, item: Item) -> None:
     if item.status != "retired" or item.current_version is None:
         raise AuthoringError(N_("Only a retired item with a published version can be "
-                                "restored."))
+                                "published again."))
     item.status = "published"
     _event(session, item, user, "restored", number=item.current_version.number)
     session.commit()

@@ -17,6 +17,7 @@ from marshmallow import Schema, ValidationError
 
 from engine.domain.exchange import Problem
 from engine.domain.questiontypes import flatten_errors
+from engine.domain.yaml_text import parse_yaml
 from engine.schemas.bank import FrameworkSchema, ModuleSchema, SchemeSchema
 from engine.services.item_checks import check_item, outcome_messages
 
@@ -60,8 +61,7 @@ def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> tuple[Any, An
     name = _relative(path, root)
     try:
         text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node, data = parse_yaml(text)
     except UnicodeDecodeError:
         problems.append(Problem(name, "The file is not UTF-8 text."))
         return None, None

@@ -236,7 +236,8 @@ def export(session: Session, plugins, fmt_name: str, uids: list[str] | None,
     if uids:
         missing = sorted(set(uids) - {i["id"] for i in items})
         if missing:
-            raise ExchangeError(N_("No such item: %(ids)s."), ids=", ".join(missing))
+            raise ExchangeError(N_("No such item: %(ids)s.") if len(missing) == 1 else
+                                N_("No such items: %(ids)s."), ids=", ".join(missing))
     if not items:
         raise ExchangeError(N_("No items to export."))
     files = _media_of(session, items)

@@ -235,7 +235,7 @@ def act(uid: str, action: str):
             flash(_("The item is published."), "info")
         elif action == "retire":
             authoring.retire(session, current_user, item, text)
-            flash(_("The item is retired: new assemblies no longer draw it."), "info")
+            flash(_("The item is retired: new attempts no longer get it."), "info")
         elif action == "restore":
             authoring.restore(session, current_user, item)
             flash(_("The item is published again."), "info")

@@ -21,6 +21,7 @@ from engine.domain.exchange import (
     ReadResult,
     WriteResult,
 )
+from engine.domain.yaml_text import parse_yaml
 from engine.hookspecs import hookimpl
 
 ITEM_ORDER = ("id", "type", "language", "title", "outcomes", "eqf_level", "source", "tags",
@@ -98,8 +99,8 @@ class NativeYamlFormat(ExchangeFormat):
                    result: ReadResult) -> None:
         try:
             text = blob.decode("utf-8")
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-            data = _plain(yaml.safe_load(text))
+            node, data = parse_yaml(text)
+            data = _plain(data)
         except UnicodeDecodeError:
             result.problems.append(Problem(name, "The file is not UTF-8 text."))
             return

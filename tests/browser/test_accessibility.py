@@ -7,17 +7,9 @@ import re
 
 import pytest
 
-from tests.helpers import DEMO_MODULE, answer_all, start_attempt
+from tests.helpers import DEMO_MODULE, answer_all, log_in_page, start_attempt
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(page, base, user):
-    page.goto(f"{base}/login")
-    page.get_by_label("Email").fill(user["email"])
-    page.get_by_label("Password").fill(user["password"])
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base}/")
 
 
 def test_learner_pages_pass_axe(live_server, page, auth, axe, client):
@@ -33,7 +25,7 @@ def test_learner_pages_pass_axe(live_server, page, auth, axe, client):
     answer_all(client, attempt_id)
     client.post(f"/attempts/{attempt_id}/submit")
 
-    _log_in(page, base, user)
+    log_in_page(page, base, user)
     axe(page, "home")
     page.goto(f"{base}/modules/{DEMO_MODULE}")
     axe(page, "module")
@@ -58,7 +50,7 @@ def test_learner_pages_pass_axe(live_server, page, auth, axe, client):
 def test_an_item_can_be_answered_with_the_keyboard(live_server, page, auth):
     base = live_server
     user = auth.create()
-    _log_in(page, base, user)
+    log_in_page(page, base, user)
     page.goto(f"{base}/modules/{DEMO_MODULE}")
     page.get_by_role("button", name="Start the assessment").focus()
     page.keyboard.press("Enter")

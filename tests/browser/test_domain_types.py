@@ -9,16 +9,9 @@ import re
 import pytest
 
 from tests.conftest import Auth
+from tests.helpers import log_in_page
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(page, base, user):
-    page.goto(f"{base}/login")
-    page.get_by_label("Email").fill(user["email"])
-    page.get_by_label("Password").fill(user["password"])
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base}/")
 
 
 def _fieldset(page, kind):
@@ -29,7 +22,7 @@ def test_scenario_resumes_after_reload_and_dilemma_is_graded(domain_server, page
     auth = Auth(domain_app, domain_app.test_client())
     learner = auth.create(name="Dariusz Wiśniewski")
     trainer = auth.create("trainer")
-    _log_in(page, domain_server, learner)
+    log_in_page(page, domain_server, learner)
     page.goto(f"{domain_server}/modules/domein-test")
     page.get_by_role("button", name="Start the assessment").click()
     page.wait_for_url(re.compile(r".*/attempts/\d+$"))
@@ -73,7 +66,7 @@ def test_scenario_resumes_after_reload_and_dilemma_is_graded(domain_server, page
     assert page.get_by_text("Provisional result").is_visible()
 
     page.get_by_role("button", name="Log out").click()
-    _log_in(page, domain_server, trainer)
+    log_in_page(page, domain_server, trainer)
     page.get_by_role("link", name="Grading").first.click()
     page.get_by_role("link", name=re.compile("Grade")).first.click()
     page.get_by_label(re.compile("^Goed")).first.check()
@@ -83,7 +76,7 @@ def test_scenario_resumes_after_reload_and_dilemma_is_graded(domain_server, page
     page.get_by_text("Nothing to grade.").wait_for()
 
     page.get_by_role("button", name="Log out").click()
-    _log_in(page, domain_server, learner)
+    log_in_page(page, domain_server, learner)
     page.goto(f"{domain_server}/modules/domein-test")
     page.get_by_role("link", name=re.compile(r"\d")).first.click()
     page.wait_for_url(re.compile(r".*/result$"))

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.helpers import bank_items, by_stem
+from tests.helpers import bank_items, by_stem, log_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -19,14 +19,6 @@ MODULE_TITLE = "Vraagtypen: oefenen met het handvest"
 # variants, whose short answers are English (numbers take a decimal comma or point).
 TYPED = {"vt-kort-coi": "COI", "vt-kort-tolk": "Interpreter", "vt-getal-pauze": "90",
          "vt-getal-duur": "4,5"}
-
-
-def _log_in(page, base, user):
-    page.goto(f"{base}/login")
-    page.get_by_label("Email").fill(user["email"])
-    page.get_by_label("Password").fill(user["password"])
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base}/")
 
 
 def _norm(text: str) -> str:
@@ -100,7 +92,7 @@ def _feedback_texts(item) -> list[str]:
 
 def test_learner_answers_every_standard_type(live_server, page, auth):
     base = live_server
-    _log_in(page, base, auth.create())
+    log_in_page(page, base, auth.create())
     page.get_by_role("link", name=MODULE_TITLE).click()
     page.get_by_role("button", name="Start the assessment").click()
     page.wait_for_url(re.compile(r".*/attempts/\d+$"))

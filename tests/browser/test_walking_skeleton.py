@@ -9,17 +9,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from tests.helpers import DEMO_MODULE, by_stem, page_stem
+from tests.helpers import DEMO_MODULE, by_stem, log_in_page, page_stem
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(page, base, user):
-    page.goto(f"{base}/login")
-    page.get_by_label("Email").fill(user["email"])
-    page.get_by_label("Password").fill(user["password"])
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base}/")
 
 
 def _answer(page, fieldset, item):
@@ -31,7 +23,7 @@ def _answer(page, fieldset, item):
 def test_learner_passes_and_verifies_the_certificate(live_server, page, auth, tmp_path):
     base = live_server
     user = auth.create(name="Łucja Ørsted-Müller")
-    _log_in(page, base, user)
+    log_in_page(page, base, user)
     page.get_by_role("link", name="Het persoonlijk onderhoud: basis").click()
     page.wait_for_url(f"{base}/modules/{DEMO_MODULE}")
     page.get_by_role("button", name="Start the assessment").click()

@@ -8,32 +8,17 @@ import re
 
 import pytest
 
-from tests.conftest import Auth, make_app, prepare_database, serving
+from tests.conftest import Auth, serving
+from tests.helpers import log_in_page
 
 pytestmark = pytest.mark.browser
 OUTCOME = "ESQF-E-6e"  # no other ethics dilemma is tagged to it
 TITLE = "Een late melding van spanningen"
 
 
-@pytest.fixture
-def authoring_app(tmp_path):
-    """A database of its own: the test publishes an item and changes a blueprint."""
-    url = "sqlite:///" + str(tmp_path / "authoring.sqlite3")
-    prepare_database(url)
-    app = make_app(url, KEYS_PATH=str(tmp_path / "keys"))
-    yield app
-    app.extensions["oe_db"].engine.dispose()
-
-
-def _log_in(page, base, user):
-    page.goto(f"{base}/login")
-    page.get_by_label("Email").fill(user["email"])
-    page.get_by_label("Password").fill(user["password"])
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base}/")
-
-
-def test_write_review_fix_publish_and_draw(authoring_app, browser, axe):
+def test_write_review_fix_publish_and_draw(own_app, browser, axe):
+    # A database of its own: the test publishes an item and changes a blueprint.
+    authoring_app = own_app
     auth = Auth(authoring_app, authoring_app.test_client())
     author = auth.create("trainer", name="Karim El Amrani")
     reviewer = auth.create("trainer", name="Joanna Nowak")
@@ -41,7 +26,7 @@ def test_write_review_fix_publish_and_draw(authoring_app, browser, axe):
     with serving(authoring_app) as base:
         context = browser.new_context(locale="en-GB")
         page = context.new_page()
-        _log_in(page, base, author)
+        log_in_page(page, base, author)
         page.get_by_role("link", name="Item bank").click()
         page.get_by_role("link", name="New item").click()
         page.get_by_role("link", name=re.compile("Ethics dilemma")).click()
@@ -91,7 +76,7 @@ def test_write_review_fix_publish_and_draw(authoring_app, browser, axe):
 
         # The reviewer sends it back with a comment.
         other = browser.new_context(locale="en-GB").new_page()
-        _log_in(other, base, reviewer)
+        log_in_page(other, base, reviewer)
         other.goto(f"{base}/author/reviews")
         other.get_by_role("link", name=uid).click()
         other.get_by_label("What should change?").fill(
@@ -128,7 +113,7 @@ def test_write_review_fix_publish_and_draw(authoring_app, browser, axe):
         assert "The assessment is saved." in other.content()
 
         learner_page = browser.new_context(locale="en-GB").new_page()
-        _log_in(learner_page, base, learner)
+        log_in_page(learner_page, base, learner)
         learner_page.goto(f"{base}/modules/ethiek-en-kwetsbaarheid")
         learner_page.get_by_role("button", name="Start the assessment").click()
         learner_page.wait_for_url(re.compile(r".*/attempts/\d+$"))
