@@ -25,10 +25,11 @@ translations: $(VENV)/.installed
 setup: install
 	$(BIN)/flask --app wsgi setup --demo
 
-# The background-job consumer (bulk issuing) runs beside gunicorn and stops with it.
+# The background-job consumer (bulk issuing, large imports) runs beside gunicorn and stops
+# with it; it looks for new jobs at least once a second.
 run: setup
 	@echo "Serving Outcome Engine on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	$(BIN)/huey_consumer engine.tasks.huey --workers 1 --quiet & consumer=$$!; \
+	$(BIN)/huey_consumer engine.tasks.huey --workers 1 --max-delay 1 --quiet & consumer=$$!; \
 	trap 'kill $$consumer 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.domain.diffs import changes
@@ -26,11 +26,10 @@ from engine.models import (
     ItemEvent,
     ItemVersion,
     Outcome,
-    Response,
     User,
     utcnow,
 )
-from engine.services import blueprints
+from engine.services import bank_queries, blueprints
 from engine.services.bank_loading import item_content
 from engine.services.item_checks import check_item
 
@@ -330,22 +329,13 @@ def in_bulk(session: Session, user: User, uids: list[str], action: str
     return done, refused
 
 
-def uses(session: Session, item: Item) -> list[str]:
-    """Assessments that list the item by id (fixed forms)."""
-    found = []
-    for assessment in session.scalars(select(Assessment)):
-        if item.uid in (assessment.item_uids or []):
-            found.append(assessment.title)
-    return found
-
-
 def retire(session: Session, user: User, item: Item, reason: str = "") -> None:
     """Take a published item out of new assemblies; it stays for history and review.
 
     Refused while an assessment lists it, or when a blueprint could no longer be filled."""
     if item.status != "published":
         raise AuthoringError(N_("Only a published item can be retired."))
-    listed = uses(session, item)
+    listed = bank_queries.uses(session, item)
     if listed:
         raise AuthoringError(N_("Assessments list this item: %(names)s. Take it out of them "
                                 "first."), names=", ".join(listed))
@@ -387,27 +377,3 @@ def discard(session: Session, user: User, item: Item) -> bool:
     _event(session, item, user, "discarded", number=number)
     session.commit()
     return False
-
-
-def attempts_per_version(session: Session, item: Item) -> dict[int, int]:
-    """How many attempts answered (or were graded on) each version, by version number."""
-    rows = session.execute(
-        select(ItemVersion.number, func.count(func.distinct(Response.attempt_id)))
-        .join(Response, Response.item_version_id == ItemVersion.id)
-        .where(ItemVersion.item_id == item.id).group_by(ItemVersion.number))
-    return dict(rows.all())
-
-
-def review_queue(session: Session, user: User) -> list[Item]:
-    """Items with a version in review that ``user`` did not write."""
-    candidates = session.scalars(
-        select(Item).join(ItemVersion, ItemVersion.item_id == Item.id)
-        .where(ItemVersion.status == "in_review").order_by(Item.uid)).unique()
-    return [item for item in candidates
-            if user.id not in contributors(item, item.working_version.number)]
-
-
-def authors(session: Session) -> list[User]:
-    """Users who wrote a version of some item."""
-    ids = select(func.distinct(ItemVersion.author_id)).where(ItemVersion.author_id.is_not(None))
-    return list(session.scalars(select(User).where(User.id.in_(ids)).order_by(User.name)))

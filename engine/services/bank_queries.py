@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from engine.models import Item, ItemVersion, Outcome
+from engine.models import Assessment, Item, ItemVersion, Outcome, Response, User
 from engine.schemas.bank import BAND_LEVELS
 
 STATUSES = ("draft", "in_review", "published", "retired")
@@ -58,3 +58,38 @@ def list_items(session: Session, *, text: str = "", outcome: str = "", area: str
 
 def get_version(session: Session, version_id: int) -> ItemVersion | None:
     return session.get(ItemVersion, version_id)
+
+
+def uses(session: Session, item: Item) -> list[str]:
+    """Assessments that list the item by id (fixed forms)."""
+    found = []
+    for assessment in session.scalars(select(Assessment)):
+        if item.uid in (assessment.item_uids or []):
+            found.append(assessment.title)
+    return found
+
+
+def attempts_per_version(session: Session, item: Item) -> dict[int, int]:
+    """How many attempts answered (or were graded on) each version, by version number."""
+    rows = session.execute(
+        select(ItemVersion.number, func.count(func.distinct(Response.attempt_id)))
+        .join(Response, Response.item_version_id == ItemVersion.id)
+        .where(ItemVersion.item_id == item.id).group_by(ItemVersion.number))
+    return dict(rows.all())
+
+
+def review_queue(session: Session, user: User) -> list[Item]:
+    """Items with a version in review that ``user`` did not write."""
+    from engine.services import authoring
+
+    candidates = session.scalars(
+        select(Item).join(ItemVersion, ItemVersion.item_id == Item.id)
+        .where(ItemVersion.status == "in_review").order_by(Item.uid)).unique()
+    return [item for item in candidates
+            if user.id not in authoring.contributors(item, item.working_version.number)]
+
+
+def authors(session: Session) -> list[User]:
+    """Users who wrote a version of some item."""
+    ids = select(func.distinct(ItemVersion.author_id)).where(ItemVersion.author_id.is_not(None))
+    return list(session.scalars(select(User).where(User.id.in_(ids)).order_by(User.name)))

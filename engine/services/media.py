@@ -66,7 +66,7 @@ def store(session: Session, user: User | None, data: bytes, filename: str, *,
         raise MediaError(N_("The file is empty."))
     if len(data) > max_bytes:
         raise MediaError(N_("The file is %(size)d KB; at most %(max)d KB are accepted."),
-                         size=round(len(data) / 1024), max=max_bytes // 1024)
+                         size=round(len(data) / 1024), max=round(max_bytes / 1024))
     fmt, width, height = _inspect(data)
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if ext and EXTENSIONS.get(ext) != fmt:

@@ -14,8 +14,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_login import current_user
 
 from engine.services import (
+    authoring,
     bank_queries,
     blueprints,
     coverage,
@@ -24,6 +26,7 @@ from engine.services import (
     modules_admin,
 )
 from engine.services.markdown import render_markdown
+from engine.web.authoring import message
 from engine.web.common import db, plugins, role_required
 
 bp = Blueprint("author", __name__, url_prefix="/author")
@@ -48,8 +51,6 @@ PAGE_SIZE = 100
 @bp.route("/items")
 @role_required("trainer")
 def items():
-    from engine.services import authoring
-
     filters = item_filters(request.args)
     found = bank_queries.list_items(db(), **filters)
     page = max(request.args.get("page", 1, type=int), 1)
@@ -59,7 +60,7 @@ def items():
     return render_template("author/items.html", items=shown, total=len(found), page=page,
                            pages=pages, args=args, filters=filters, areas=frameworks.areas(db()),
                            types=sorted(plugins().question_types.entries),
-                           authors=authoring.authors(db()),
+                           authors=bank_queries.authors(db()),
                            writers=[f for f in plugins().exchange_formats if f.can_write])
 
 
@@ -67,11 +68,6 @@ def items():
 @role_required("trainer")
 def bulk():
     """Submit or publish the items ticked in the bank list (each under the usual rules)."""
-    from flask_login import current_user
-
-    from engine.services import authoring
-    from engine.web.authoring import message
-
     action = request.form.get("action", "")
     uids = request.form.getlist("uids")
     back = request.form.get("next", "")
@@ -95,12 +91,8 @@ def bulk():
 @role_required("trainer")
 def reviews():
     """Items waiting for a review by someone who did not write them."""
-    from flask_login import current_user
-
-    from engine.services import authoring
-
     return render_template("author/reviews.html",
-                           items=authoring.review_queue(db(), current_user))
+                           items=bank_queries.review_queue(db(), current_user))
 
 
 @bp.route("/coverage")

@@ -15,7 +15,7 @@ from flask_login import current_user
 from engine.domain.diffs import changes
 from engine.domain.questiontypes import ItemValidationError
 from engine.domain.text import UserError
-from engine.services import authoring, frameworks, previews
+from engine.services import authoring, bank_queries, frameworks, previews
 from engine.services.authoring import AuthoringError, ItemEditError, StaleEditError
 from engine.web.common import db, plugins, role_required
 from engine.web.nested_forms import FormDataError, from_request_form
@@ -190,11 +190,12 @@ def item(uid: str):
     return render_template(
         "author/item.html", item=item, working=working,
         qtype=plugins().question_types.get(working.type) if working else None,
-        events=list(reversed(item.events)), uses=authoring.attempts_per_version(session, item),
-        listed=authoring.uses(session, item), publish_refusal=authoring.may_publish(
+        events=list(reversed(item.events)), uses=bank_queries.attempts_per_version(session, item),
+        listed=bank_queries.uses(session, item), publish_refusal=authoring.may_publish(
             item, current_user), contributors=authoring.contributors(item, working.number)
         if working else set(), outcomes=frameworks.outcome_texts(
-            session, list(working.outcomes) if working else []))
+            session, list(working.outcomes) if working else []),
+        export_formats=[f for f in plugins().exchange_formats if f.can_write])
 
 
 @bp.route("/<uid>/versions/<int:number>")

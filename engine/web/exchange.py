@@ -98,6 +98,8 @@ def job_json(job_id: int):
 @role_required("trainer")
 def job_action(job_id: int, action: str):
     job = _job(job_id)
+    if job.created_by_id not in (None, current_user.id) and not current_user.has_role("admin"):
+        abort(403)  # the trainer who uploaded the file decides what is written
     try:
         if action == "confirm":
             exchange.confirm(db(), job)

@@ -112,6 +112,8 @@ def test_review_send_back_fix_and_publish(client, auth, second, db_session):
     html = client.get(f"/author/items/{uid}").get_data(as_text=True)
     assert "Optie b verdient feedback over de meldplicht." in html
     assert "<ins>Bij geweld geldt de meldplicht.</ins>" in html
+    # Each export format is offered for the item.
+    assert f"/author/exchange/export?format=gift&amp;ids={uid}" in html
     # Published now: a new assembly may draw it.
     assert uid in {c.uid for c in blueprints.published_candidates(db_session)}
 
@@ -332,3 +334,39 @@ def _form_fields(html: str) -> dict[str, list[str]]:
     fields["stem"] = [fields["stem"][0].lstrip("\n")]
     return {k: v if len(v) > 1 else v for k, v in fields.items()} | {
         "stem": fields["stem"][0]}
+
+
+@pytest.mark.parametrize("role", ["learner", "officer"])
+@pytest.mark.parametrize("method, path", [
+    ("get", "/author/items/new?type=choice"), ("get", "/author/items/po-basis-001"),
+    ("get", "/author/items/po-basis-001/edit"), ("get", "/author/items/po-basis-001/preview"),
+    ("get", "/author/items/po-basis-001/versions/1"), ("get", "/author/reviews"),
+    ("post", "/author/items/po-basis-001/publish"), ("post", "/author/items/bulk"),
+])
+def test_only_trainers_author(client, auth, role, method, path):
+    auth.login(role)
+    response = getattr(client, method)(path)
+    assert response.status_code == 403
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_only_the_uploader_confirms_an_import(app, client, auth, db_session):
+    from engine.models import ImportJob
+
+    auth.login("trainer")
+    item = {"id": f"own-{uuid.uuid4().hex[:6]}", "type": "true_false", "language": "nl",
+            "title": "T", "outcomes": ["ESQF-E-18e"], "eqf_level": 6, "stem": "S.",
+            "payload": {"answer": True}}
+    import io
+
+    response = client.post("/author/exchange/import", data={"file": (io.BytesIO(
+        yaml.safe_dump({"items": [item]}).encode()), "x.yaml")},
+        content_type="multipart/form-data")
+    job_id = int(re.search(r"/imports/(\d+)", response.headers["Location"]).group(1))
+    other = app.test_client()
+    user = auth.create("trainer")
+    other.post("/login", data={"email": user["email"], "password": user["password"]})
+    assert other.get(f"/author/exchange/imports/{job_id}").status_code == 200
+    assert other.post(f"/author/exchange/imports/{job_id}/confirm").status_code == 403
+    db_session.expire_all()
+    assert db_session.get(ImportJob, job_id).status == "validated"
