@@ -87,8 +87,9 @@ def register_commands(app: Flask) -> None:
                   help="Outcome code for items whose file names none (repeatable).")
     @click.option("--eqf-level", type=click.IntRange(4, 7),
                   help="EQF level for items whose file names none.")
-    @click.option("--author", "author_email", help="Account the drafts are written by "
-                  "(that trainer cannot publish them).")
+    @click.option("--author", "author_email", required=True,
+                  help="The trainer's account the drafts are written by (four eyes: another "
+                       "trainer publishes them).")
     @click.option("--yes", is_flag=True, help="Import the valid items without asking.")
     def bank_import(file, fmt, language, outcomes, eqf_level, author_email, yes):
         """Read and check FILE as a whole, list every problem, then (after confirmation)
@@ -101,11 +102,9 @@ def register_commands(app: Flask) -> None:
 
         session = _migrated_session()
         plugins = current_app.extensions["oe_plugins"]
-        author = None
-        if author_email:
-            author = session.scalar(select(User).where(User.email == author_email.lower()))
-            if author is None:
-                raise click.ClickException(f"No account {author_email}.")
+        author = session.scalar(select(User).where(User.email == author_email.lower()))
+        if author is None or not author.has_role("trainer"):
+            raise click.ClickException(f"No trainer account {author_email}.")
         sources = Path(current_app.config["ITEM_BANK_PATH"]) / "sources"
         with open(file, "rb") as handle:
             data = handle.read()

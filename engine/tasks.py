@@ -88,7 +88,10 @@ def enqueue_import(app, job_id: int) -> None:
     job = session.get(ImportJob, job_id)
     inline = job is not None and job.total <= app.config["IMPORT_INLINE_LIMIT"]
     if inline or huey.immediate or app.config.get("TESTING"):
-        exchange.run_import(session, app.extensions["oe_plugins"], job_id,
-                            sources=Path(app.config["ITEM_BANK_PATH"]) / "sources")
+        try:
+            exchange.run_import(session, app.extensions["oe_plugins"], job_id,
+                                sources=Path(app.config["ITEM_BANK_PATH"]) / "sources")
+        except Exception:  # recorded on the job (status failed): its page says so
+            app.logger.exception("Import %s failed", job_id)
         return
     run_item_import(job_id)

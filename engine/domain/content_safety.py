@@ -21,9 +21,10 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
+import unicodedata
 from html import escape
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 
@@ -44,17 +45,37 @@ DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template",
                      "select", "applet"}
 URL_ATTRIBUTES = {("a", "href"), ("img", "src")}
 LINK_SCHEMES = {"https", "http", "mailto"}
-MEDIA_PREFIX = "/media/"
+#: the address of an uploaded file (engine.services.media), and nothing else under /media/
+MEDIA_ADDRESS = re.compile(r"^/media/[0-9a-f]{64}\.(?:png|jpg|gif|webp)$")
 INTERNAL_SUFFIXES = (".localhost", ".local", ".internal", ".intranet", ".lan", ".home",
                      ".corp", ".home.arpa", ".localdomain", ".private")
 _AUTOLINK = re.compile(r"^<(?:[A-Za-z][A-Za-z0-9.+-]{1,31}:[^<>\s]*|[^<>\s@]+@[^<>\s@]+)>$")
+_DOTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
+_HOST_CHARS = re.compile(r"^[a-z0-9._-]*$")
 _NUMERIC_HOST = re.compile(r"^(?:0x[0-9a-f]+|[0-9]+)(?:\.(?:0x[0-9a-f]+|[0-9]+)){0,3}$", re.I)
 _md = MarkdownIt("commonmark", {"html": True}).enable("table")
 
 
+def _ascii_host(host: str) -> str | None:
+    """The host as a browser reads it: percent-decoded, Unicode folded (NFKC: "①" is "1",
+    "。" a dot) and IDNA-encoded; None when it cannot be one."""
+    host = unquote(host or "").strip()
+    host = unicodedata.normalize("NFKC", host).translate(_DOTS).lower().rstrip(".")
+    if host.startswith("[") and host.endswith("]"):
+        return host
+    try:
+        host = host.encode("idna").decode("ascii") if host else ""
+    except UnicodeError:
+        return None
+    return host if _HOST_CHARS.match(host) else None
+
+
 def internal_host(host: str) -> bool:
-    """Whether a host (as written in a URL) names an address inside a private network."""
-    host = (host or "").strip().lower().rstrip(".")
+    """Whether a host (as written in a URL) names an address inside a private network, or
+    is no valid host at all."""
+    host = _ascii_host(host)
+    if host is None:
+        return True
     if host.startswith("[") and host.endswith("]"):
         host = host[1:-1]
     if not host:
@@ -80,19 +101,20 @@ def internal_host(host: str) -> bool:
 def url_problem(url: str, *, image: bool = False) -> str | None:
     """Why ``url`` may not appear in item content, or None when it may.
 
-    Links go to public web addresses (https, http) or e-mail; images only to uploaded media
-    (``/media/...``)."""
+    Links go to public web addresses (https, http) or e-mail, or to uploaded media; images
+    only to uploaded media (``/media/<sha256>.<ext>``)."""
     url = (url or "").strip()
-    compact = re.sub(r"[\x00-\x20]", "", url).lower()
+    # Browsers drop tabs and line breaks inside a URL and read "\" as "/" in web addresses.
+    compact = re.sub(r"[\t\n\r]", "", url).replace("\\", "/")
+    if MEDIA_ADDRESS.match(compact):
+        return None
     if image:
-        if url.startswith(MEDIA_PREFIX) and "//" not in url and ".." not in url:
-            return None
         return (f"Images come from the media library (upload the file and use its "
                 f"/media/… address), not {url!r}.")
-    if url.startswith(MEDIA_PREFIX) and ".." not in url:
-        return None
+    if re.search(r"[\x00-\x20]", compact):
+        return f"{url!r} is not a valid address."
     try:
-        parts = urlsplit(url)
+        parts = urlsplit(compact)
     except ValueError:
         return f"{url!r} is not a valid address."
     scheme = parts.scheme.lower()
@@ -105,12 +127,12 @@ def url_problem(url: str, *, image: bool = False) -> str | None:
         domain = parts.path.rpartition("@")[2]
         return None if domain and not internal_host(domain) else \
             f"{url!r} is not an e-mail address outside the organisation's network."
-    try:
-        host = parts.hostname or ""
-    except ValueError:
-        return f"{url!r} is not a valid address."
-    if parts.username or parts.password:
+    if not compact[len(parts.scheme) + 1:].startswith("//"):
+        return f"{url!r} is not a valid address."  # http:/host, read as http://host
+    netloc = parts.netloc
+    if "@" in netloc:
         return f"{url!r} carries a user name or password."
+    host = netloc.rsplit(":", 1)[0] if not netloc.endswith("]") else netloc
     if internal_host(host):
         return f"{url!r} points to an internal address ({host or 'no host'})."
     return None
@@ -208,30 +230,18 @@ class _Sanitiser(HTMLParser):
         self.removed.append(f"<![{data}]>")
 
 
-# Code is shown as written (escaped), so HTML inside it is text, not markup: fenced blocks
-# and inline code spans (a backtick run closed by a run of the same length).
-_CODE = re.compile(r"^(?P<fence>`{3,}|~{3,})[^\n]*\n.*?^(?P=fence)[ \t]*$"
-                   r"|(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.M | re.S)
-
-
 def sanitize_source(text: str) -> tuple[str, list[str]]:
     """Markdown source with every disallowed HTML element and attribute removed, and a list
-    of what was removed. Text, Markdown, code and allowed HTML are kept as written."""
+    of what was removed. Text, Markdown and allowed HTML are kept as written.
+
+    Code spans are not spared: a tag whose attribute holds a backtick would otherwise hide
+    inside a "code span" that Markdown itself never sees (HTML wins over code there)."""
     if not text or "<" not in text:
         return text or "", []
-    out: list[str] = []
-    removed: list[str] = []
-    position = 0
-    for match in [*_CODE.finditer(text), None]:
-        end = match.start() if match else len(text)
-        parser = _Sanitiser()
-        parser.feed(text[position:end])
-        out.append(parser.finish())
-        removed.extend(parser.removed)
-        if match:
-            out.append(match.group(0))
-            position = match.end()
-    return "".join(out), removed
+    parser = _Sanitiser()
+    parser.feed(text)
+    out = parser.finish()
+    return out, parser.removed
 
 
 def link_problems(text: str) -> list[str]:

@@ -30,6 +30,9 @@ class ImportJob(Base):
     done: Mapped[int] = mapped_column(Integer, default=0)
     results: Mapped[dict] = mapped_column(default=dict)  # created, revised, unchanged
     error: Mapped[str] = mapped_column(Text, default="")
+    # While a worker writes, it holds the job until this time and renews it as it goes:
+    # a second worker (a double click on Resume, two consumers) finds it taken.
+    lease_until: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column()
 

@@ -63,18 +63,13 @@ class Item(Base):
 
     @property
     def working_version(self) -> ItemVersion | None:
-        """The version trainers work on: the newest draft or version in review, else the
+        """The version trainers work on: the draft or version in review (there is at most
+        one; a bank file loaded meanwhile may have published a newer number), else the
         current (published) version."""
-        newest = self.versions[-1] if self.versions else None
-        if newest is not None and newest.status in WORKING:
-            return newest
-        return self.current_version or newest
-
-    @property
-    def lifecycle(self) -> str:
-        """draft, in_review, published or retired; a published item whose next version is
-        being written is still ``published`` (see ``working_version``)."""
-        return self.status
+        for version in reversed(self.versions):
+            if version.status in WORKING:
+                return version
+        return self.current_version or (self.versions[-1] if self.versions else None)
 
 
 class ItemVersion(Base):

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.domain.diffs import changes
@@ -128,6 +129,16 @@ def _done(session: Session, commit: bool) -> None:
         session.flush()
 
 
+def _just_created(session: Session, user: User | None, digest: str) -> ItemVersion | None:
+    """The first version of an item this user created with this content moments ago."""
+    if user is None:
+        return None
+    return session.scalar(
+        select(ItemVersion).join(Item, ItemVersion.item_id == Item.id)
+        .where(ItemVersion.author_id == user.id, ItemVersion.content_hash == digest,
+               ItemVersion.number == 1, Item.created_at > utcnow() - timedelta(seconds=30)))
+
+
 def create_item(session: Session, plugins, user: User | None, data: dict, *,
                 sources: Path | None = None, action: str = "created",
                 outcomes: dict | None = None, commit: bool = True) -> Saved:
@@ -141,17 +152,20 @@ def create_item(session: Session, plugins, user: User | None, data: dict, *,
         raise ItemEditError({"id": f"An item with the id {uid!r} exists already."})
     content, digest = item_content(checked.item)
     # A double click on "Create" must not make the item twice.
-    if user is not None and not data.get("id"):
-        recent = session.scalar(
-            select(ItemVersion).join(Item, ItemVersion.item_id == Item.id)
-            .where(ItemVersion.author_id == user.id, ItemVersion.content_hash == digest,
-                   ItemVersion.number == 1, Item.created_at > utcnow() - timedelta(seconds=30)))
-        if recent is not None:
-            return Saved(recent.item, recent, checked.notes, changed=False)
+    recent = _just_created(session, user, digest)
+    if recent is not None and not data.get("id"):
+        return Saved(recent.item, recent, checked.notes, changed=False)
     author_id = user.id if user else None
     item = Item(uid=uid, status="draft", origin=None, created_by_id=author_id)
     session.add(item)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # the same id made by another request (worker) just now
+        session.rollback()
+        recent = _just_created(session, user, digest)
+        if recent is not None and recent.item.uid == uid:
+            return Saved(recent.item, recent, checked.notes, changed=False)
+        raise ItemEditError({"id": f"An item with the id {uid!r} exists already."}) from None
     version = ItemVersion(item_id=item.id, number=1, status="draft", content_hash=digest,
                           author_id=author_id, updated_at=utcnow(), **content)
     session.add(version)
@@ -187,9 +201,10 @@ def save(session: Session, plugins, user: User | None, item: Item, data: dict, *
         diff = changes(working.content(), _content_view(content))
         if not diff:
             return Saved(item, working, checked.notes, changed=False)
-        for key, value in content.items():
-            setattr(working, key, value)
-        working.content_hash, working.updated_at = digest, now
+        # Only while it is still the draft this edit started from (another worker may have
+        # submitted or saved it meanwhile).
+        _move(session, working, "draft", "draft", content_hash=working.content_hash,
+              values={**content, "content_hash": digest, "updated_at": now}, stale=True)
         _event(session, item, user, action, number=working.number,
                diff=[c.as_dict() for c in diff])
         _done(session, commit)
@@ -220,6 +235,34 @@ def _content_view(content: dict) -> dict:
     return view
 
 
+def _move(session: Session, version: ItemVersion, old: str, new: str, *,
+          content_hash: str | None = None, values: dict | None = None,
+          stale: bool = False) -> None:
+    """Change a version's status (and columns) only if it is still ``old`` (and still has
+    ``content_hash``): a conditional update, so two workers acting on the same version at
+    once cannot both succeed. Refused with AuthoringError (StaleEditError for an edit)."""
+    query = update(ItemVersion).where(ItemVersion.id == version.id, ItemVersion.status == old)
+    if content_hash is not None:
+        query = query.where(ItemVersion.content_hash == content_hash)
+    if not session.execute(query.values(status=new, **(values or {}))).rowcount:
+        session.rollback()
+        if stale:
+            raise StaleEditError(N_("The item changed after you opened the editor; your "
+                                    "text is still in the form: compare it with the item and "
+                                    "save again."))
+        raise AuthoringError(N_("The item changed meanwhile: look at it again."))
+    session.expire(version)
+
+
+def _claim_status(session: Session, item: Item, old: str, new: str) -> None:
+    """The item's own status, changed only if it is still ``old`` (see ``_move``)."""
+    if not session.execute(update(Item).where(Item.id == item.id, Item.status == old)
+                           .values(status=new)).rowcount:
+        session.rollback()
+        raise AuthoringError(N_("The item changed meanwhile: look at it again."))
+    session.expire(item, ["status"])
+
+
 def _draft(item: Item, status: str) -> ItemVersion:
     working = item.working_version
     if working is None or working.status != status:
@@ -231,7 +274,7 @@ def _draft(item: Item, status: str) -> ItemVersion:
 def submit(session: Session, user: User, item: Item) -> ItemVersion:
     """Put the working draft in review."""
     version = _draft(item, "draft")
-    version.status = "in_review"
+    _move(session, version, "draft", "in_review")
     if item.status == "draft":
         item.status = "in_review"
     _event(session, item, user, "submitted", number=version.number)
@@ -242,7 +285,7 @@ def submit(session: Session, user: User, item: Item) -> ItemVersion:
 def withdraw(session: Session, user: User, item: Item) -> ItemVersion:
     """Take a version out of review to change it."""
     version = _draft(item, "in_review")
-    version.status = "draft"
+    _move(session, version, "in_review", "draft")
     if item.status == "in_review":
         item.status = "draft"
     _event(session, item, user, "withdrawn", number=version.number)
@@ -281,7 +324,7 @@ def send_back(session: Session, reviewer: User, item: Item, text: str) -> ItemVe
     if reviewer.id in contributors(item, version.number):
         raise AuthoringError(N_("You wrote (part of) this version; withdraw it from review "
                                 "instead."))
-    version.status = "draft"
+    _move(session, version, "in_review", "draft")
     if item.status == "in_review":
         item.status = "draft"
     _event(session, item, reviewer, "sent_back", number=version.number, comment=text[:5000])
@@ -289,15 +332,22 @@ def send_back(session: Session, reviewer: User, item: Item, text: str) -> ItemVe
     return version
 
 
-def publish(session: Session, reviewer: User, item: Item) -> ItemVersion:
-    """Publish the version in review (four eyes): it becomes the version assemblies draw."""
+def publish(session: Session, reviewer: User, item: Item,
+            expected_hash: str | None = None) -> ItemVersion:
+    """Publish the version in review (four eyes): it becomes the version assemblies draw.
+
+    ``expected_hash`` is the content the reviewer saw: if the version was withdrawn, changed
+    and submitted again since, the reviewer has not reviewed what would be published."""
     reason = may_publish(item, reviewer)
     if reason:
         raise AuthoringError(reason)
     version = item.working_version
+    if expected_hash is not None and expected_hash != version.content_hash:
+        raise AuthoringError(N_("The item changed meanwhile: look at it again."))
     previous = item.current_version
     now = utcnow()
-    version.status, version.published_by_id, version.published_at = "published", reviewer.id, now
+    _move(session, version, "in_review", "published", content_hash=version.content_hash,
+          values={"published_by_id": reviewer.id, "published_at": now})
     if previous is not None and previous.id != version.id:
         previous.status = "superseded"
     item.current_version = version
@@ -308,19 +358,25 @@ def publish(session: Session, reviewer: User, item: Item) -> ItemVersion:
     return version
 
 
-def in_bulk(session: Session, user: User, uids: list[str], action: str
+def in_bulk(session: Session, user: User, picked: list[str], action: str
             ) -> tuple[list[str], dict[str, AuthoringError]]:
     """Submit (``submit``) or publish (``publish``) several items at once, each under the
-    same rules as one by one; returns the uids done and, by uid, why the others were not."""
-    step = {"submit": submit, "publish": publish}[action]
+    same rules as one by one; returns the uids done and, by uid, why the others were not.
+
+    Each entry is ``uid`` or ``uid@content_hash``: the version the list showed, which is the
+    one published."""
     done, refused = [], {}
-    for uid in dict.fromkeys(uids):
+    for entry in dict.fromkeys(picked):
+        uid, _, expected = entry.partition("@")
         item = get_item(session, uid)
         if item is None:
             refused[uid] = AuthoringError(N_("No such item."))
             continue
         try:
-            step(session, user, item)
+            if action == "publish":
+                publish(session, user, item, expected or None)
+            else:
+                submit(session, user, item)
         except AuthoringError as exc:
             session.rollback()
             refused[uid] = exc
@@ -339,8 +395,7 @@ def retire(session: Session, user: User, item: Item, reason: str = "") -> None:
     if listed:
         raise AuthoringError(N_("Assessments list this item: %(names)s. Take it out of them "
                                 "first."), names=", ".join(listed))
-    item.status = "retired"
-    session.flush()
+    _claim_status(session, item, "published", "retired")
     short = []
     for assessment in session.scalars(select(Assessment).where(Assessment.blueprint.is_not(None))):
         if assessment.blueprint and blueprints.check(session, assessment.blueprint):
@@ -358,15 +413,18 @@ def restore(session: Session, user: User, item: Item) -> None:
     if item.status != "retired" or item.current_version is None:
         raise AuthoringError(N_("Only a retired item with a published version can be "
                                 "published again."))
-    item.status = "published"
+    _claim_status(session, item, "retired", "published")
     _event(session, item, user, "restored", number=item.current_version.number)
     session.commit()
 
 
 def discard(session: Session, user: User, item: Item) -> bool:
-    """Throw away the working draft. Returns True when the whole item went (it had never
-    been published)."""
+    """Throw away the working draft, as one of its writers (or an administrator). Returns
+    True when the whole item went (it had never been published)."""
     version = _draft(item, "draft")
+    if user.id not in contributors(item, version.number) and not user.has_role("admin") \
+            and contributors(item, version.number):
+        raise AuthoringError(N_("Only the trainers who wrote this draft can discard it."))
     if item.current_version is None:
         session.delete(item)
         session.commit()

@@ -107,9 +107,9 @@ def _load_item(session: Session, data: dict, report: LoadReport) -> None:
         report.count("updated", "items")
     number = max((v.number for v in item.versions), default=0) + 1
     now = utcnow()
-    version = ItemVersion(item_id=item.id, number=number, content_hash=digest,
-                          status="published", published_at=now, **content)
-    session.add(version)
+    version = ItemVersion(number=number, content_hash=digest, status="published",
+                          published_at=now, **content)
+    item.versions.append(version)
     session.flush()
     if previous is not None:
         previous.status = "superseded"
@@ -117,8 +117,12 @@ def _load_item(session: Session, data: dict, report: LoadReport) -> None:
     item.bank_hash = digest
     if item.status == "draft" or item.status == "in_review":
         item.status = "published"
-    session.add(ItemEvent(item_id=item.id, version_number=number, at=now, action="loaded",
-                          comment=data.get("origin") or "",
+    pending = next((v for v in item.versions if v.status in ("draft", "in_review")), None)
+    state = {"draft": "a draft", "in_review": "in review"}.get(pending.status) if pending else ""
+    note = f" (version {pending.number} is still {state} in the app)" \
+        if pending is not None and pending.id != version.id else ""
+    item.events.append(ItemEvent(version_number=number, at=now, action="loaded",
+                          comment=(data.get("origin") or "") + note,
                           changes=[c.as_dict() for c in changes(
                               previous.content() if previous else None, version.content())]
                           if previous is not None else None))

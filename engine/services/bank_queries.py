@@ -35,7 +35,10 @@ def list_items(session: Session, *, text: str = "", outcome: str = "", area: str
     needle = text.strip().lower()
     found = []
     for item in items:
-        v = item.working_version
+        # Published and retired items are matched on the version learners get (the
+        # coverage heatmap's links); the others on the version being written.
+        v = item.current_version if status in ("published", "retired") else \
+            item.working_version
         if v is None:
             continue
         if needle and needle not in f"{item.uid} {v.title} {v.stem}".lower():

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict
+from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from engine.domain.exchange import ExchangeFormat, ImportDefaults, Problem, WriteResult
@@ -27,6 +28,8 @@ from engine.services.bank_loading import item_content
 from engine.services.item_checks import check_item
 
 COMMIT_EVERY = 25
+#: how long a worker holds an import it writes without renewing (it renews every 25 items)
+LEASE = timedelta(seconds=60)
 
 
 class ExchangeError(UserError):
@@ -131,16 +134,38 @@ def confirm(session: Session, job: ImportJob) -> None:
         raise ExchangeError(N_("This import was already confirmed or cancelled."))
     if not job.total:
         raise ExchangeError(N_("Nothing to import: no valid item is new or changed."))
-    job.status = "queued"
-    session.commit()
+    _transition(session, job, ("validated",), status="queued")
 
 
 def cancel(session: Session, job: ImportJob) -> None:
     if job.status != "validated":
         raise ExchangeError(N_("Only an import that waits for confirmation can be cancelled."))
-    job.status = "cancelled"
-    job.finished_at = utcnow()
+    _transition(session, job, ("validated",), status="cancelled", finished_at=utcnow())
+
+
+def _transition(session: Session, job: ImportJob, old: tuple[str, ...], **values) -> None:
+    """Change a job only if it is still in one of the ``old`` states: a conditional update,
+    so a double click or a second worker finds it done already."""
+    if not session.execute(update(ImportJob).where(ImportJob.id == job.id,
+                                                   ImportJob.status.in_(old))
+                           .values(**values)).rowcount:
+        session.rollback()
+        raise ExchangeError(N_("This import was already confirmed or cancelled."))
     session.commit()
+    session.refresh(job)
+
+
+def _claim(session: Session, job_id: int) -> bool:
+    """Take the job for this worker (see ImportJob.lease_until); False when another worker
+    holds it."""
+    now = utcnow()
+    claimed = session.execute(
+        update(ImportJob).where(
+            ImportJob.id == job_id, ImportJob.status.in_(("queued", "writing", "failed")),
+            or_(ImportJob.lease_until.is_(None), ImportJob.lease_until < now))
+        .values(status="writing", lease_until=now + LEASE, error="")).rowcount
+    session.commit()
+    return bool(claimed)
 
 
 def run_import(session: Session, plugins, job_id: int, *, sources: Path | None = None,
@@ -152,11 +177,22 @@ def run_import(session: Session, plugins, job_id: int, *, sources: Path | None =
     interruption; run again, it goes on from there. An item that cannot be written (the
     bank changed since the check) is recorded with its reason; the items written with it
     since the last commit are written again."""
+    if not _claim(session, job_id):
+        return session.get(ImportJob, job_id)
     job = session.get(ImportJob, job_id)
-    if job is None or job.status not in ("queued", "writing"):
-        return job
-    job.status = "writing"
-    session.commit()
+    session.refresh(job)
+    try:
+        return _run(session, plugins, job, sources, progress, stop_after)
+    except Exception as exc:  # a bug or a lost database: say so on the job's page
+        session.rollback()
+        job = session.get(ImportJob, job_id)
+        job.status, job.error, job.lease_until = "failed", str(exc)[:1000], None
+        session.commit()
+        raise
+
+
+def _run(session: Session, plugins, job: ImportJob, sources, progress, stop_after) -> ImportJob:
+    job_id = job.id
     user = session.get(User, job.created_by_id) if job.created_by_id else None
     outcomes = authoring.outcome_index(session)
     pending = [e for e in job.items if e["plan"] != "unchanged"]
@@ -185,10 +221,11 @@ def run_import(session: Session, plugins, job_id: int, *, sources: Path | None =
         index += 1
         if index % COMMIT_EVERY == 0 or index == len(pending):
             job.done, job.results = index, dict(results)
+            job.lease_until = utcnow() + LEASE
             session.commit()
             if progress:
                 progress(index, len(pending))
-    job.done, job.results = index, dict(results)
+    job.done, job.results, job.lease_until = index, dict(results), None
     if index >= len(pending):
         job.status, job.finished_at = "done", utcnow()
     session.commit()
@@ -208,7 +245,7 @@ def _write(session: Session, plugins, user: User | None, item: dict, sources, ou
 
 def unfinished(session: Session) -> list[ImportJob]:
     return list(session.scalars(select(ImportJob).where(
-        ImportJob.status.in_(("queued", "writing")))))
+        ImportJob.status.in_(("queued", "writing", "failed")))))
 
 
 def select_items(session: Session, uids: list[str] | None = None) -> list[Item]:

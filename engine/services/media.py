@@ -16,6 +16,7 @@ import warnings
 
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.domain.text import N_, UserError
@@ -80,7 +81,11 @@ def store(session: Session, user: User | None, data: bytes, filename: str, *,
                   content_type=TYPES[fmt][0], size=len(data), width=width, height=height,
                   data=data, uploaded_by_id=user.id if user else None)
     session.add(media)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # the same file uploaded by another request just now
+        session.rollback()
+        return session.scalar(select(Media).where(Media.sha256 == digest))
     return media
 
 

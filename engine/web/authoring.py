@@ -16,7 +16,7 @@ from engine.domain.diffs import changes
 from engine.domain.questiontypes import ItemValidationError
 from engine.domain.text import UserError
 from engine.services import authoring, bank_queries, frameworks, previews
-from engine.services.authoring import AuthoringError, ItemEditError, StaleEditError
+from engine.services.authoring import AuthoringError, ItemEditError
 from engine.web.common import db, plugins, role_required
 from engine.web.nested_forms import FormDataError, from_request_form
 from plugins.native_yaml import dump_item
@@ -172,12 +172,9 @@ def edit(uid: str):
                                expected_revision=expected)
     except ItemEditError as exc:
         return _editor(qtype, data, item=item, errors=exc.errors, notes=exc.notes, status=400)
-    except StaleEditError as exc:
+    except AuthoringError as exc:  # changed meanwhile, or put in review: keep the text
         flash(message(exc), "error")
         return _editor(qtype, data, item=item, status=409)
-    except AuthoringError as exc:
-        flash(message(exc), "error")
-        return redirect(url_for("authoring.item", uid=uid))
     return _after_save(saved)
 
 
@@ -232,7 +229,8 @@ def act(uid: str, action: str):
             authoring.send_back(session, current_user, item, text)
             flash(_("The item is sent back to its authors."), "info")
         elif action == "publish":
-            authoring.publish(session, current_user, item)
+            authoring.publish(session, current_user, item,
+                              request.form.get("content_hash") or None)
             flash(_("The item is published."), "info")
         elif action == "retire":
             authoring.retire(session, current_user, item, text)

@@ -109,7 +109,7 @@ def job_action(job_id: int, action: str):
         elif action == "cancel":
             exchange.cancel(db(), job)
             flash(_("The import is cancelled; nothing was written."), "info")
-        elif action == "resume" and job.status in ("queued", "writing"):
+        elif action == "resume" and job.status in ("queued", "writing", "failed"):
             from engine.tasks import enqueue_import
 
             enqueue_import(current_app, job.id)

@@ -99,8 +99,8 @@ class NativeYamlFormat(ExchangeFormat):
                    result: ReadResult) -> None:
         try:
             text = blob.decode("utf-8")
-            node, data = parse_yaml(text)
-            data = _plain(data)
+            node, data = parse_yaml(text, limit_aliases=True)
+            data = _plain(data)  # bounded: parse_yaml refused a document that expands
         except UnicodeDecodeError:
             result.problems.append(Problem(name, "The file is not UTF-8 text."))
             return

@@ -370,3 +370,81 @@ def test_only_the_uploader_confirms_an_import(app, client, auth, db_session):
     assert other.post(f"/author/exchange/imports/{job_id}/confirm").status_code == 403
     db_session.expire_all()
     assert db_session.get(ImportJob, job_id).status == "validated"
+
+
+def test_the_reviewer_publishes_only_what_they_saw(client, auth, second, db_session):
+    """The author withdraws, changes and resubmits while the reviewer's page is open: the
+    reviewer's click does not publish text they never saw."""
+    auth.login("trainer")
+    uid = create(client)
+    client.post(f"/author/items/{uid}/submit")
+    page = second.get(f"/author/items/{uid}").get_data(as_text=True)
+    seen = re.search(r'name="content_hash" value="([0-9a-f]{64})"', page).group(1)
+    client.post(f"/author/items/{uid}/withdraw")
+    edit = client.get(f"/author/items/{uid}/edit").get_data(as_text=True)
+    revision = re.search(r'name="revision" value="(\d+)"', edit).group(1)
+    client.post(f"/author/items/{uid}/edit", data=dilemma_form(
+        "Niet nagekeken", revision=revision))
+    client.post(f"/author/items/{uid}/submit")
+    refused = second.post(f"/author/items/{uid}/publish", data={"content_hash": seen},
+                          follow_redirects=True)
+    assert "The item changed meanwhile" in refused.get_data(as_text=True)
+    found = item(db_session, uid)
+    assert found.current_version is None and found.working_version.status == "in_review"
+    # Bulk publishing binds to the version the list showed, too.
+    second.post("/author/items/bulk", data={"action": "publish", "uids": [f"{uid}@{seen}"]})
+    assert item(db_session, uid).current_version is None
+
+
+def test_an_edit_of_a_draft_put_in_review_meanwhile_keeps_the_text(client, auth, second):
+    auth.login("trainer")
+    uid = create(client)
+    edit = client.get(f"/author/items/{uid}/edit").get_data(as_text=True)
+    revision = re.search(r'name="revision" value="(\d+)"', edit).group(1)
+    second.post(f"/author/items/{uid}/submit")
+    response = client.post(f"/author/items/{uid}/edit", data=dilemma_form(
+        "Mijn nieuwe titel", revision=revision))
+    assert response.status_code == 409
+    assert 'value="Mijn nieuwe titel"' in response.get_data(as_text=True)
+
+
+def test_only_its_writers_discard_a_draft(client, auth, second, db_session):
+    auth.login("trainer")
+    uid = create(client)
+    response = second.post(f"/author/items/{uid}/discard", follow_redirects=True)
+    assert "Only the trainers who wrote this draft can discard it." in \
+        response.get_data(as_text=True)
+    assert item(db_session, uid) is not None
+    client.post(f"/author/items/{uid}/discard")
+    assert item(db_session, uid) is None
+
+
+def test_a_bank_file_loaded_while_a_version_is_in_review_does_not_strand_it(own_app):
+    """The bank file changed and was loaded again (make run does at every start) while a
+    trainer's next version of the item waited for review: that version stays the one in
+    review, and publishing it makes it current."""
+    from engine.models import User
+    from engine.services import authoring
+    from engine.services.bank_loading import LoadReport, _load_item
+    from tests.conftest import Auth
+
+    auth = Auth(own_app, own_app.test_client())
+    author, reviewer = auth.create("trainer"), auth.create("trainer")
+    with own_app.app_context():
+        session = own_app.extensions["oe_db"].session()
+        plugins = own_app.extensions["oe_plugins"]
+        found = authoring.get_item(session, "alg-001")
+        data = {"id": "alg-001", **found.current_version.content()}
+        authoring.save(session, plugins, session.get(User, author["id"]), found,
+                       {**data, "title": "Door een trainer herzien"})
+        authoring.submit(session, session.get(User, author["id"]), found)
+        _load_item(session, {**data, "title": "Uit het gewijzigde bankbestand",
+                             "origin": "items/standaard-algemeen.yaml"}, LoadReport())
+        session.commit()
+        found = authoring.get_item(session, "alg-001")
+        assert [(v.number, v.status) for v in found.versions] == [
+            (1, "superseded"), (2, "in_review"), (3, "published")]
+        assert found.working_version.number == 2
+        assert "version 2 is still in review in the app" in found.events[-1].comment
+        authoring.publish(session, session.get(User, reviewer["id"]), found)
+        assert found.current_version.title == "Door een trainer herzien"

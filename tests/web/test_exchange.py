@@ -7,6 +7,7 @@ import io
 import re
 import uuid
 
+import pytest
 import yaml
 from sqlalchemy import func, select
 
@@ -176,7 +177,7 @@ def test_a_large_import_shows_progress_and_resumes(app, client, auth, db_session
     assert {i.working_version.author_id for i in written.values()} == {user["id"]}
 
 
-def test_command_line_import_shows_problems_and_progress(runner, tmp_path, db_session):
+def test_command_line_import_shows_problems_and_progress(runner, auth, tmp_path, db_session):
     prefix = f"cli-{uuid.uuid4().hex[:6]}"
     items = [{"id": f"{prefix}-{n}", "type": "true_false", "language": "nl", "title": "S",
               "outcomes": ["ESQF-E-18e"], "eqf_level": 6, "stem": f"Stelling {n}.",
@@ -184,15 +185,22 @@ def test_command_line_import_shows_problems_and_progress(runner, tmp_path, db_se
     items.append({**items[0], "id": f"{prefix}-bad", "eqf_level": 4})
     path = tmp_path / "items.yaml"
     path.write_text(yaml.safe_dump({"items": items}), encoding="utf-8")
-    refused = runner.invoke(args=["item-bank", "import", str(path)], input="n\n")
+    trainer = auth.create("trainer")
+    nobody = runner.invoke(args=["item-bank", "import", str(path), "--author",
+                                 "nobody@example.org", "--yes"])
+    assert nobody.exit_code != 0 and "No trainer account nobody@example.org" in nobody.output
+    author = ["--author", trainer["email"]]
+    refused = runner.invoke(args=["item-bank", "import", str(path), *author], input="n\n")
     assert refused.exit_code == 1
     assert "items.yaml:" in refused.output and f"item '{prefix}-bad'" in refused.output
     assert "field 'eqf_level'" in refused.output and "nothing was written" in refused.output
     assert not _items_of(db_session, [f"{prefix}-0"])
-    done = runner.invoke(args=["item-bank", "import", str(path), "--yes"])
+    done = runner.invoke(args=["item-bank", "import", str(path), *author, "--yes"])
     assert done.exit_code == 0, done.output
     assert "Writing drafts" in done.output and "Done: 30 new item(s)" in done.output
-    assert len(_items_of(db_session, [i["id"] for i in items])) == 30
+    written = _items_of(db_session, [i["id"] for i in items])
+    assert len(written) == 30
+    assert {i.working_version.author_id for i in written.values()} == {trainer["id"]}
     out = tmp_path / "out.gift"
     exported = runner.invoke(args=["item-bank", "export", str(out), f"{prefix}-0", "sc-01",
                                    "--format", "gift", "--drafts"])
@@ -256,3 +264,55 @@ def test_an_item_that_cannot_be_written_is_reported_and_the_others_are_kept(
     written = _items_of(db_session, [i["id"] for i in items])
     assert len(written) == 30  # 29 imported, and the one already in review
     assert written[items[10]["id"]].working_version.stem == "Een andere versie."
+
+
+def test_a_job_another_worker_writes_is_not_written_twice(app, client, auth, db_session):
+    """Two consumers, or Resume clicked while the job runs: the second finds it taken."""
+    from datetime import timedelta
+
+    from engine.models import utcnow
+
+    auth.login("trainer")
+    items = [{"id": f"lease-{uuid.uuid4().hex[:6]}-{n}", "type": "true_false", "language": "nl",
+              "title": "S", "outcomes": ["ESQF-E-18e"], "eqf_level": 6, "stem": f"S {n}.",
+              "payload": {"answer": True}} for n in range(5)]
+    job_id = _upload(client, "lease.yaml", yaml.safe_dump({"items": items}).encode())
+    with app.app_context():
+        session = app.extensions["oe_db"].session()
+        job = session.get(ImportJob, job_id)
+        exchange.confirm(session, job)
+        with pytest.raises(exchange.ExchangeError):
+            exchange.confirm(session, job)  # a second confirmation changes nothing
+        job.lease_until = utcnow() + timedelta(seconds=30)  # held by another worker
+        session.commit()
+        assert exchange.run_import(session, app.extensions["oe_plugins"], job_id).done == 0
+        assert not _items_of(db_session, [items[0]["id"]])
+        job = session.get(ImportJob, job_id)
+        job.lease_until = utcnow() - timedelta(seconds=1)  # that worker died
+        session.commit()
+        assert exchange.run_import(session, app.extensions["oe_plugins"], job_id).done == 5
+
+
+def test_a_job_that_breaks_says_so_and_can_be_resumed(app, client, auth, db_session,
+                                                      monkeypatch):
+    auth.login("trainer")
+    items = [{"id": f"boom-{uuid.uuid4().hex[:6]}-{n}", "type": "true_false", "language": "nl",
+              "title": "S", "outcomes": ["ESQF-E-18e"], "eqf_level": 6, "stem": f"S {n}.",
+              "payload": {"answer": True}} for n in range(3)]
+    job_id = _upload(client, "boom.yaml", yaml.safe_dump({"items": items}).encode())
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(exchange, "_write", broken)
+    with app.app_context():
+        session = app.extensions["oe_db"].session()
+        exchange.confirm(session, session.get(ImportJob, job_id))
+        with pytest.raises(RuntimeError):
+            exchange.run_import(session, app.extensions["oe_plugins"], job_id)
+    page = client.get(f"/author/exchange/imports/{job_id}").get_data(as_text=True)
+    assert "the database went away" in page and "Resume" in page
+    monkeypatch.undo()
+    client.post(f"/author/exchange/imports/{job_id}/resume")
+    assert client.get(f"/author/exchange/imports/{job_id}.json").get_json()["status"] == "done"
+    assert len(_items_of(db_session, [i["id"] for i in items])) == 3

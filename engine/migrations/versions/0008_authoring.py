@@ -96,6 +96,7 @@ def upgrade() -> None:
         sa.Column("done", sa.Integer(), nullable=False),
         sa.Column("results", sa.JSON(), nullable=False),
         sa.Column("error", sa.Text(), nullable=False),
+        sa.Column("lease_until", engine.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", engine.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("finished_at", engine.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["created_by_id"], ["users.id"],
