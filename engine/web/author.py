@@ -17,13 +17,13 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from engine.services import (
-    authoring,
     bank_queries,
     blueprints,
     coverage,
     delivery,
     frameworks,
     modules_admin,
+    reviews,
 )
 from engine.services.markdown import render_markdown
 from engine.web.authoring import message
@@ -76,7 +76,7 @@ def bulk():
     if action not in ("submit", "publish") or not uids:
         flash(_("Tick the items first."), "error")
         return redirect(back)
-    done, refused = authoring.in_bulk(db(), current_user, uids, action)
+    done, refused = reviews.in_bulk(db(), current_user, uids, action)
     if done:
         flash(ngettext("%(num)d item submitted for review.", "%(num)d items submitted for "
                        "review.", len(done)) if action == "submit" else
@@ -87,9 +87,9 @@ def bulk():
     return redirect(back)
 
 
-@bp.route("/reviews")
+@bp.route("/reviews", endpoint="reviews")
 @role_required("trainer")
-def reviews():
+def review_queue():
     """Items waiting for a review by someone who did not write them."""
     return render_template("author/reviews.html",
                            items=bank_queries.review_queue(db(), current_user))

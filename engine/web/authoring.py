@@ -15,7 +15,7 @@ from flask_login import current_user
 from engine.domain.diffs import changes
 from engine.domain.questiontypes import ItemValidationError
 from engine.domain.text import UserError
-from engine.services import authoring, bank_queries, frameworks, previews
+from engine.services import authoring, bank_queries, frameworks, previews, reviews
 from engine.services.authoring import AuthoringError, ItemEditError
 from engine.web.common import db, plugins, role_required
 from engine.web.nested_forms import FormDataError, from_request_form
@@ -188,7 +188,7 @@ def item(uid: str):
         "author/item.html", item=item, working=working,
         qtype=plugins().question_types.get(working.type) if working else None,
         events=list(reversed(item.events)), uses=bank_queries.attempts_per_version(session, item),
-        listed=bank_queries.uses(session, item), publish_refusal=authoring.may_publish(
+        listed=bank_queries.uses(session, item), publish_refusal=reviews.may_publish(
             item, current_user), contributors=authoring.contributors(item, working.number)
         if working else set(), outcomes=frameworks.outcome_texts(
             session, list(working.outcomes) if working else []),
@@ -218,28 +218,28 @@ def act(uid: str, action: str):
     session, text = db(), request.form.get("comment", "")
     try:
         if action == "submit":
-            authoring.submit(session, current_user, item)
+            reviews.submit(session, current_user, item)
             flash(_("The item is submitted for review."), "info")
         elif action == "withdraw":
-            authoring.withdraw(session, current_user, item)
+            reviews.withdraw(session, current_user, item)
             flash(_("The item is back in draft."), "info")
         elif action == "comment":
-            authoring.comment(session, current_user, item, text)
+            reviews.comment(session, current_user, item, text)
         elif action == "send-back":
-            authoring.send_back(session, current_user, item, text)
+            reviews.send_back(session, current_user, item, text)
             flash(_("The item is sent back to its authors."), "info")
         elif action == "publish":
-            authoring.publish(session, current_user, item,
+            reviews.publish(session, current_user, item,
                               request.form.get("content_hash") or None)
             flash(_("The item is published."), "info")
         elif action == "retire":
-            authoring.retire(session, current_user, item, text)
+            reviews.retire(session, current_user, item, text)
             flash(_("The item is retired: new attempts no longer get it."), "info")
         elif action == "restore":
-            authoring.restore(session, current_user, item)
+            reviews.restore(session, current_user, item)
             flash(_("The item is published again."), "info")
         elif action == "discard":
-            if authoring.discard(session, current_user, item):
+            if reviews.discard(session, current_user, item):
                 flash(_("The draft item is deleted."), "info")
                 return redirect(url_for("author.items"))
             flash(_("The draft is discarded."), "info")

@@ -14,20 +14,11 @@ import pytest
 
 from engine.domain.exchange import ImportDefaults
 from engine.schemas.bank import ItemSchema
-from plugins.choice import ChoiceQuestionType
-from plugins.matching import MatchingQuestionType
 from plugins.moodle_xml import MoodleXmlFormat
 from plugins.moodle_xml.text import html_to_markdown, markdown_to_html
-from plugins.numeric import NumericQuestionType
-from plugins.short_text import ShortTextQuestionType
-from plugins.true_false import TrueFalseQuestionType
-from tests.plugins.test_gift import ITEMS, key
+from tests.plugins.test_gift import DEFAULTS, ITEMS, TYPES, key
 
 SAMPLE = Path(__file__).parents[1] / "data" / "exchange" / "sample-moodle.xml"
-TYPES = {qt.name: qt for qt in (ChoiceQuestionType(), TrueFalseQuestionType(),
-                                ShortTextQuestionType(), NumericQuestionType(),
-                                MatchingQuestionType())}
-DEFAULTS = ImportDefaults(language="nl", outcomes=("ESQF-E-18f",), eqf_level=6)
 XML = MoodleXmlFormat()
 
 

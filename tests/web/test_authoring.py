@@ -424,7 +424,7 @@ def test_a_bank_file_loaded_while_a_version_is_in_review_does_not_strand_it(own_
     trainer's next version of the item waited for review: that version stays the one in
     review, and publishing it makes it current."""
     from engine.models import User
-    from engine.services import authoring
+    from engine.services import authoring, reviews
     from engine.services.bank_loading import LoadReport, _load_item
     from tests.conftest import Auth
 
@@ -437,7 +437,7 @@ def test_a_bank_file_loaded_while_a_version_is_in_review_does_not_strand_it(own_
         data = {"id": "alg-001", **found.current_version.content()}
         authoring.save(session, plugins, session.get(User, author["id"]), found,
                        {**data, "title": "Door een trainer herzien"})
-        authoring.submit(session, session.get(User, author["id"]), found)
+        reviews.submit(session, session.get(User, author["id"]), found)
         _load_item(session, {**data, "title": "Uit het gewijzigde bankbestand",
                              "origin": "items/standaard-algemeen.yaml"}, LoadReport())
         session.commit()
@@ -446,5 +446,5 @@ def test_a_bank_file_loaded_while_a_version_is_in_review_does_not_strand_it(own_
             (1, "superseded"), (2, "in_review"), (3, "published")]
         assert found.working_version.number == 2
         assert "version 2 is still in review in the app" in found.events[-1].comment
-        authoring.publish(session, session.get(User, reviewer["id"]), found)
+        reviews.publish(session, session.get(User, reviewer["id"]), found)
         assert found.current_version.title == "Door een trainer herzien"

@@ -48,7 +48,7 @@ def _cell_counts(client) -> dict[str, int]:
 def test_the_heatmap_counts_published_items_only(app, client, auth, db_session):
     """A draft, an item in review and a retired item are not in the heatmap; a published one
     is, in its cell and in its competence area."""
-    from engine.services import authoring
+    from engine.services import authoring, reviews
     from engine.services.coverage import coverage
 
     trainer = auth.login("trainer")
@@ -69,9 +69,9 @@ def test_the_heatmap_counts_published_items_only(app, client, auth, db_session):
                     if a["area"] == "Onderzoek naar herkomstlandeninformatie")
         area_before = area["bands"]["7"]["count"]
         assert _cell_counts(client) == before  # draft
-        authoring.submit(session, author, item)
+        reviews.submit(session, author, item)
         assert _cell_counts(client) == before  # in review
-        authoring.publish(session, other, item)
+        reviews.publish(session, other, item)
         after = _cell_counts(client)
         assert after["ESQF-E-21h"] == before["ESQF-E-21h"] + 1
         assert {k: v for k, v in after.items() if k != "ESQF-E-21h"} == \
@@ -79,7 +79,7 @@ def test_the_heatmap_counts_published_items_only(app, client, auth, db_session):
         html = client.get("/author/coverage?view=areas").get_data(as_text=True)
         label = f"Onderzoek naar herkomstlandeninformatie, EQF 7: {area_before + 1} item"
         assert label in html
-        authoring.retire(session, author, item)
+        reviews.retire(session, author, item)
         assert _cell_counts(client) == before
 
 

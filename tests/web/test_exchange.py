@@ -242,7 +242,7 @@ def test_an_item_that_cannot_be_written_is_reported_and_the_others_are_kept(
     """The bank changed between the check and the writing: one item's next version went
     into review. That item is reported; the items written with it are not lost."""
     from engine.models import User
-    from engine.services import authoring
+    from engine.services import authoring, reviews
 
     user = auth.login("trainer")
     prefix = f"mid-{uuid.uuid4().hex[:6]}"
@@ -255,7 +255,7 @@ def test_an_item_that_cannot_be_written_is_reported_and_the_others_are_kept(
         author = session.get(User, user["id"])
         blocked = authoring.create_item(session, app.extensions["oe_plugins"], author,
                                         {**items[10], "stem": "Een andere versie."}).item
-        authoring.submit(session, author, blocked)
+        reviews.submit(session, author, blocked)
         exchange.confirm(session, session.get(ImportJob, job_id))
         job = exchange.run_import(session, app.extensions["oe_plugins"], job_id)
         assert job.status == "done" and job.done == 30
