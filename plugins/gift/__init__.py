@@ -41,8 +41,7 @@ class GiftFormat(ExchangeFormat):
 
     def read(self, data: bytes, *, filename: str, defaults: ImportDefaults) -> ReadResult:
         builder = ItemBuilder(filename, defaults, prefix="gift")
-        if len(data) > MAX_BYTES:
-            builder.problem(f"The file is larger than {MAX_BYTES // 2**20} MB; split it up.")
+        if builder.too_large(data, MAX_BYTES):
             return builder.result
         try:
             text = data.decode("utf-8-sig")

@@ -155,8 +155,7 @@ class MoodleXmlFormat(ExchangeFormat):
 
     def read(self, data: bytes, *, filename: str, defaults: ImportDefaults) -> ReadResult:
         builder = ItemBuilder(filename, defaults, prefix="moodle")
-        if len(data) > MAX_BYTES:
-            builder.problem(f"The file is larger than {MAX_BYTES // 2**20} MB; split it up.")
+        if builder.too_large(data, MAX_BYTES):
             return builder.result
         try:
             root = fromstring(data, forbid_dtd=True)

@@ -136,6 +136,13 @@ class ItemBuilder:
                 line: int | None = None) -> None:
         self.result.problems.append(Problem(self.filename, message, item, field, line))
 
+    def too_large(self, data: bytes, limit: int) -> bool:
+        """Refuse a file over ``limit`` bytes with a problem (True: stop reading)."""
+        if len(data) <= limit:
+            return False
+        self.problem(f"The file is larger than {limit // 2**20} MB; split it up.")
+        return True
+
     def skip(self, question: MoodleQuestion, reason: str = "") -> None:
         self.result.skipped.append(Skipped(
             self.filename, question.label or "?", question.qtype,

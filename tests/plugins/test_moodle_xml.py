@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 
 from engine.domain.exchange import ImportDefaults
-from engine.schemas.bank import ItemSchema
 from plugins.moodle_xml import MoodleXmlFormat
 from plugins.moodle_xml.text import html_to_markdown, markdown_to_html
-from tests.plugins.test_gift import DEFAULTS, ITEMS, TYPES, key
+from tests.plugins.test_gift import DEFAULTS, ITEMS, assert_valid, key
 
 SAMPLE = Path(__file__).parents[1] / "data" / "exchange" / "sample-moodle.xml"
 XML = MoodleXmlFormat()
@@ -36,11 +35,6 @@ def multichoice(name: str, *answers: tuple[str, str], single: str = "true") -> s
     return (f'<question type="multichoice"><name><text>{name}</text></name>'
             f'<questiontext format="html"><text>&lt;p&gt;Welke?&lt;/p&gt;</text></questiontext>'
             f"<single>{single}</single>{body}</question>")
-
-
-def assert_valid(item: dict) -> None:
-    TYPES[item["type"]].validate_payload(item["payload"])
-    ItemSchema().load(item)
 
 
 # ------------------------------------------------------------------------------ the sample
