@@ -47,6 +47,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.secret_key(app.instance_path)
 
+    from engine.domain.tokens import derive_secret
+
+    app.extensions["oe_token_secret"] = derive_secret(app.config["SECRET_KEY"])
     plugins = build_registries(build_plugin_manager(
         autoload=app.config["PLUGINS_AUTOLOAD"], disabled=app.config["PLUGINS_DISABLED"],
         trace=app.config["TRACE_HOOKS"]))

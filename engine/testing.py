@@ -14,9 +14,11 @@ Usage in a plugin's tests::
             return st.fixed_dictionaries({"value": st.sampled_from(["yes", "no"])})
 
 The kit checks: every sample payload survives a round trip through the payload schema; the
-page's opaque ids map back to the author's (``decode_response(encode_response(r)) == r``);
-the learner view carries no key (the values at ``secret_fields`` never appear in it, and changing
-them does not change it); any response, valid or not, is either refused with
+learner view carries no key (the values at ``secret_fields`` never appear in it, and changing
+them does not change it); the page the engine makes of it names no author id, only tokens,
+and the tokens differ between attempts and between items; a response made of author ids is
+refused with a message that names none of them; a response in tokens comes back as the
+author's ids (the mapping round-trips); any response, valid or not, is either refused with
 ItemValidationError or scored within 0 and possible, deterministically; feedback never
 raises; the declared templates exist. It needs hypothesis (a test dependency).
 """
@@ -25,15 +27,25 @@ from __future__ import annotations
 
 import copy
 import json
+import random
+import re
 from pathlib import Path
 from typing import Any, ClassVar
 
 from engine.config import ROOT
+from engine.domain.presentation import accept, present
 from engine.domain.questiontypes import ItemValidationError, QuestionType, call
 from engine.domain.scoring import Feedback, Score
+from engine.domain.tokens import ItemTokens, author_ids, outward, strings_in, values_at
 
 SECRET_MARK = "§SECRET§"
 OUTCOMES = ["ESQF-E-18e", "ESQF-E-4b"]
+SECRET = b"conformance-kit-secret"
+
+
+def page_tokens(salt: str = "kit-attempt-1", position: int = 0) -> ItemTokens:
+    """Tokens as an attempt with this salt would give them to the item at ``position``."""
+    return ItemTokens(secret=SECRET, salt=salt, position=position)
 
 
 def _paths(data: Any, pattern: list[str], prefix=()) -> list[tuple]:
@@ -136,7 +148,7 @@ class QuestionTypeConformance:
     def test_learner_view_carries_no_key(self):
         qtype = self._type()
         for payload in self._valid():
-            view = call(qtype.learner_view, payload, seed=3, response=None)
+            view, _ = present(qtype, payload, page_tokens())
             text = json.dumps(view, ensure_ascii=False)
             public = json.dumps([_get(payload, p) for pattern in self.public_fields
                                  for p in _paths(payload, pattern.split("."))],
@@ -149,9 +161,88 @@ class QuestionTypeConformance:
             changed = copy.deepcopy(payload)
             for path, value in secrets:
                 _set(changed, path, _perturb(value))
-            assert call(qtype.learner_view, changed, seed=3, response=None) == view, \
+            assert present(qtype, changed, page_tokens())[0] == view, \
                 "the learner view changes with the key"
             assert SECRET_MARK not in text
+
+    def test_page_names_no_author_id(self):
+        """The view the page receives names options, steps, sources... by tokens only."""
+        qtype = self._type()
+        for payload in self._valid():
+            ids = author_ids(qtype.ids, payload)
+            for response in [None, *self._sample_responses(qtype, payload)]:
+                view, shown = present(qtype, payload, page_tokens(), response)
+                found = ids & set(strings_in(view)) | ids & set(strings_in(shown))
+                assert not found, f"author ids {sorted(found)} reach the page"
+
+    def test_tokens_differ_between_attempts_and_items(self):
+        qtype = self._type()
+        for payload in self._valid():
+            if not author_ids(qtype.ids, payload):
+                continue
+            pages = [present(qtype, payload, tokens)[0] for tokens in (
+                page_tokens("attempt-1", 0), page_tokens("attempt-2", 0),
+                page_tokens("attempt-1", 1))]
+            tokens = [{t for path in qtype.view_ids for t in values_at(view, path)
+                       if isinstance(t, str)} for view in pages]
+            assert tokens[0], "the view shows none of the declared ids"
+            assert not tokens[0] & tokens[1], "two attempts share tokens"
+            assert not tokens[0] & tokens[2], "two items of an attempt share tokens"
+
+    def test_responses_of_author_ids_are_refused(self):
+        """A response naming the author's ids (or another attempt's tokens) is refused with
+        a message that names no id; the same response in this page's tokens is accepted."""
+        qtype = self._type()
+        for payload in self._valid():
+            ids = author_ids(qtype.ids, payload)
+            for response in self._sample_responses(qtype, payload):
+                named = {v for path in qtype.response_ids for v in values_at(response, path)
+                         if isinstance(v, str)}
+                if not named:
+                    continue
+                foreign = outward(qtype.response_ids, response,
+                                  page_tokens("other-attempt").learn(qtype.ids, payload))
+                for raw in (response, foreign):
+                    try:
+                        accept(qtype, raw, payload, page_tokens())
+                    except ItemValidationError as exc:
+                        text = " ".join([*exc.errors, *exc.errors.values()])
+                        leaked = {i for i in ids if len(i) >= 2 and re.search(
+                            rf"(?<![\w-]){re.escape(i)}(?![\w-])", text)}
+                        assert not leaked, f"the refusal names author ids {sorted(leaked)}"
+                    else:
+                        raise AssertionError(f"a response of foreign ids was accepted: {raw}")
+                shown = outward(qtype.response_ids, response,
+                                page_tokens().learn(qtype.ids, payload))
+                assert accept(qtype, shown, payload, page_tokens()) == call(
+                    qtype.load_response, response, payload, previous=None)
+
+    def _sample_responses(self, qtype, payload) -> list[dict]:
+        """Valid responses (author ids): blind guesses and examples of ``responses``."""
+        found = []
+        rng = random.Random(5)
+        for _ in range(5):
+            guess = call(qtype.random_response, payload, rng)
+            if guess is not None:
+                found.append(guess)
+        strategy = self.responses(payload)
+        if strategy is not None:
+            from hypothesis import HealthCheck, given, settings
+
+            @settings(max_examples=10, deadline=None, database=None,
+                      suppress_health_check=list(HealthCheck))
+            @given(strategy)
+            def collect(raw):
+                found.append(copy.deepcopy(raw))
+
+            collect()
+        valid = []
+        for raw in found:
+            try:
+                valid.append(call(qtype.load_response, raw, payload, previous=None))
+            except ItemValidationError:
+                continue
+        return valid
 
     def test_any_response_is_refused_or_scored_within_bounds(self):
         from hypothesis import strategies as st
@@ -181,10 +272,10 @@ class QuestionTypeConformance:
                 response = call(qtype.load_response, raw, payload, previous=None)
             except ItemValidationError:
                 return
-            encoded = call(qtype.encode_response, response, payload, seed=11)
-            decoded = call(qtype.decode_response, encoded, payload, seed=11)
-            assert call(qtype.load_response, decoded, payload, previous=None) == response, \
-                "decode_response does not undo encode_response"
+            tokens = page_tokens("fuzz").learn(qtype.ids, payload)
+            shown = outward(qtype.response_ids, response, tokens)
+            assert accept(qtype, shown, payload, tokens) == response, \
+                "the page's tokens do not map back to the response"
             score = call(qtype.score, payload, response, OUTCOMES, grades=None)
             assert isinstance(score, Score)
             assert 0 <= score.earned <= score.possible

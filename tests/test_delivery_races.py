@@ -23,7 +23,8 @@ def test_an_answer_saved_after_grading_is_refused_not_acknowledged(app, client, 
         # Worker B grades it meanwhile.
         client.post(f"/attempts/{attempt_id}/save", data={"action": "submit"})
         with pytest.raises(delivery.DeliveryError, match="can no longer change"):
-            delivery.save_answer(worker_a, plugins, stale, 0, {"choices": []})
+            delivery.save_answer(worker_a, plugins, stale, 0, {"choices": []},
+                                 secret=app.extensions["oe_token_secret"])
         worker_a.expire_all()
         graded = worker_a.get(Attempt, attempt_id)
         assert graded.status == "graded"

@@ -8,14 +8,15 @@ function), what feedback to give, and whether a human must grade it.
 
 from __future__ import annotations
 
-import hashlib
 import inspect
-from collections.abc import Callable, Iterable
+import random
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from marshmallow import Schema, ValidationError
 
 from engine.domain.scoring import Feedback, Score
+from engine.domain.tokens import id_problems
 
 
 class ItemValidationError(ValueError):
@@ -67,13 +68,34 @@ class QuestionType:
     #: dotted paths into the payload (``*`` for any key or index) of what the learner must
     #: not see before grading: keys, weights, feedback. The conformance kit checks them.
     secret_fields: ClassVar[tuple[str, ...]] = ()
+    #: the ids of the payload by kind: kind -> dotted path of the ids (``{"option":
+    #: "options.*.id"}``). The engine checks them (well-formed, unique per kind) and maps
+    #: them to per-attempt tokens wherever ``view_ids`` and ``response_ids`` say they appear.
+    ids: ClassVar[dict[str, str]] = {}
+    #: where the learner view shows ids: path -> kind (``{"options.*.id": "option"}``);
+    #: ``learner_view`` writes the author's ids there and the page receives tokens
+    view_ids: ClassVar[dict[str, str]] = {}
+    #: where a response names ids: path -> kind (``{"choices.*": "option"}``; ``~`` for the
+    #: keys of a mapping). A response arrives with tokens there and reaches
+    #: ``load_response`` with the author's ids; one naming anything else is refused first.
+    response_ids: ClassVar[dict[str, str]] = {}
 
     def validate_payload(self, payload: Any) -> dict:
-        """The payload, normalised; raises ItemValidationError naming each bad field."""
+        """The payload, normalised; raises ItemValidationError naming each bad field.
+
+        The declared ``ids`` are checked here for every type: well-formed and unique."""
         try:
-            return self.payload_schema().load(payload)
+            clean = self.payload_schema().load(payload)
         except ValidationError as exc:
-            raise ItemValidationError(flatten_errors(exc.messages, "payload")) from None
+            errors = flatten_errors(exc.messages, "payload")
+            if isinstance(payload, dict):
+                for path, message in id_problems(self.ids, payload).items():
+                    errors.setdefault(path, message)
+            raise ItemValidationError(errors) from None
+        problems = id_problems(self.ids, clean)
+        if problems:
+            raise ItemValidationError(problems)
+        return clean
 
     def load_response(self, raw: Any, payload: dict, *, previous: dict | None = None) -> dict:
         """A learner's raw answer, validated against the item; raises ItemValidationError.
@@ -84,17 +106,6 @@ class QuestionType:
             return self.response_schema().load(raw)
         except ValidationError as exc:
             raise ItemValidationError(flatten_errors(exc.messages, "response")) from None
-
-    def encode_response(self, response: dict, payload: dict, *, seed: int = 0) -> dict:
-        """A saved response as the learner's page sees it: with the same opaque ids as
-        ``learner_view`` (see Tokens). Types whose view shows the author's ids keep this."""
-        return response
-
-    def decode_response(self, raw: Any, payload: dict, *, seed: int = 0) -> Any:
-        """A response sent by the learner's page (opaque ids) with the author's ids again;
-        the inverse of ``encode_response``. Unknown tokens are kept, for load_response to
-        refuse."""
-        return raw
 
     def response_from_form(self, fields: dict[str, list[str]]) -> dict | None:
         """The raw response posted by the HTML form; None when the learner gave nothing.
@@ -108,7 +119,9 @@ class QuestionType:
                      response: dict | None = None) -> dict:
         """What the learner's browser may receive before the item is graded: never a key,
         a weight, feedback or an unreached branch. ``response`` is the answer saved so far
-        (a scenario shows the step it has reached)."""
+        (a scenario shows the step it has reached). Ids go where ``view_ids`` says, as the
+        author wrote them: the engine replaces them with the attempt's tokens. ``seed``
+        orders what the type shuffles; it is secret and differs per attempt and item."""
         raise NotImplementedError
 
     def score(self, payload: dict, response: dict | None, outcomes: list[str], *,
@@ -149,31 +162,39 @@ class QuestionType:
         [{"id", "label", "points", "description"}]}]}``; None for machine-scored types."""
         return None
 
+    def is_answered(self, response: dict | None) -> bool:
+        """Whether a response says anything: an emptied answer (no box ticked, no text) is
+        no answer, on the review page, in the navigator and in results."""
+        return response is not None and _says_something(response)
 
-class Tokens:
-    """Opaque ids for what a learner's page shows, one set per attempt and item.
+    # -- the cue check (engine.domain.cues) -----------------------------------------------
+    def cue_options(self, payload: dict) -> dict | None:
+        """For choice-like types: the options a learner picks among, as ``{"options":
+        [{"id", "text", "credit"}], "multiple": bool, "shuffled": bool}`` (credit 1 for a
+        key, 0 for a distractor, between for weighted options); None for other types."""
+        return None
 
-    Authors name options ``a, b, c`` and often put the right one first; an ordering lists its
-    elements in the right order. The ids a page carries must not tell that: a type's
-    ``learner_view`` shows ``Tokens(seed).hide(id)`` and ``decode_response`` maps them back.
-    The seed is the attempt's secret, so a token cannot be turned back into an author's id.
-    """
+    def response_for(self, payload: dict, chosen: list[str]) -> dict | None:
+        """The response that chooses the options ``chosen`` (author ids), for choice-like
+        types; the cue check scores it with ``score``."""
+        return None
 
-    def __init__(self, seed: int):
-        self.seed = seed
+    def random_response(self, payload: dict, rng: random.Random) -> dict | None:
+        """A blind guess (author ids), for the chance level of the cue check; None when a
+        guess has no sensible form (free text), which counts as no answer."""
+        return None
 
-    def hide(self, real_id: str) -> str:
-        digest = hashlib.sha256(f"{self.seed}:{real_id}".encode()).hexdigest()
-        return "x" + digest[:10]
 
-    def reveal(self, token: Any, candidates: Iterable[str]) -> Any:
-        """The author's id behind a token, or the token itself when it matches none."""
-        if not isinstance(token, str):
-            return token
-        for real_id in candidates:
-            if self.hide(real_id) == token:
-                return real_id
-        return token
+def _says_something(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, dict):
+        return any(_says_something(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_says_something(v) for v in value)
+    return True
 
 
 def call(method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import Float, ForeignKey, Index, Integer, String, UniqueConstraint, text
@@ -22,7 +23,10 @@ class Attempt(Base):
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
     # in_progress -> awaiting_grading (a trainer must grade a part) -> graded
     status: Mapped[str] = mapped_column(String(20), default="in_progress")
-    seed: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(Integer)  # draws the form and orders its items
+    # Random per attempt: with the server's secret it makes the tokens the page shows for
+    # options and other parts of items (engine.domain.tokens); never sent to the browser.
+    token_salt: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
     language: Mapped[str | None] = mapped_column(String(8))  # of the item texts shown
     form: Mapped[list] = mapped_column()  # item version ids, in the order shown
     item_points: Mapped[list | None] = mapped_column()  # per position: points or None

@@ -57,8 +57,12 @@ class Assessment(Base):
     outcome_pass_mark: Mapped[int | None] = mapped_column(Integer)  # percent per outcome
     time_limit_minutes: Mapped[int | None] = mapped_column(Integer)
     attempts_allowed: Mapped[int | None] = mapped_column(Integer)
+    # Hours a learner waits after an attempt before starting the next one.
+    cooling_off_hours: Mapped[int | None] = mapped_column(Integer)
     shuffle: Mapped[bool] = mapped_column(default=False)
-    # immediate | after_submission | after_close: when the learner sees keys and feedback
+    # When the learner sees keys and feedback: immediate | after_submission | after_attempts
+    # (once the learner's last attempt is used, or the assessment closed) | after_close |
+    # never (scores per outcome only)
     feedback_policy: Mapped[str] = mapped_column(String(20), default="after_submission")
     opens_at: Mapped[datetime | None] = mapped_column()
     closes_at: Mapped[datetime | None] = mapped_column()

@@ -17,7 +17,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from engine.domain.presentation import accept, present
 from engine.domain.questiontypes import call
+from engine.domain.tokens import ItemTokens
 from engine.models import Assessment, Attempt, Item, ItemVersion, Module, Response, User, utcnow
 from engine.plugins import Plugins
 from engine.services import blueprints, results
@@ -53,6 +55,7 @@ class DeliveredItem:
     checked: dict | None = None  # with immediate feedback: the review row once checked
     title: str = ""
     stem: str = ""  # in the attempt's language where the item has that variant
+    answered: bool = False  # an emptied answer (nothing ticked, no text) is no answer
 
 
 def list_modules(session: Session) -> list[Module]:
@@ -86,7 +89,20 @@ def availability(session: Session, user: User, assessment: Assessment,
             Attempt.user_id == user.id, Attempt.assessment_id == assessment.id))
         if used >= assessment.attempts_allowed:
             return f"You have used all {assessment.attempts_allowed} attempts."
+    if assessment.cooling_off_hours:
+        last = session.scalar(select(func.max(Attempt.submitted_at)).where(
+            Attempt.user_id == user.id, Attempt.assessment_id == assessment.id))
+        if last is not None:
+            ready = last + timedelta(hours=assessment.cooling_off_hours)
+            if now < ready:
+                return (f"You can start your next attempt on {ready:%Y-%m-%d %H:%M} UTC, "
+                        f"{assessment.cooling_off_hours} hours after your last one.")
     return None
+
+
+def tokens_for(attempt: Attempt, position: int, secret: bytes) -> ItemTokens:
+    """The tokens the attempt's page uses for the item at ``position``."""
+    return ItemTokens(secret=secret, salt=attempt.token_salt, position=position)
 
 
 def _form(session: Session, assessment: Assessment, seed: int) -> tuple[list, list | None]:
@@ -178,9 +194,11 @@ def close_expired(session: Session, plugins: Plugins) -> int:
     return sum(1 for attempt in overdue if close_if_expired(session, plugins, attempt))
 
 
-def deliver(session: Session, plugins: Plugins, attempt: Attempt) -> list[DeliveredItem]:
-    """The attempt's form as the learner sees it: learner-safe views and saved answers (and,
-    with immediate feedback, the feedback of the answers already checked)."""
+def deliver(session: Session, plugins: Plugins, attempt: Attempt, *,
+            secret: bytes) -> list[DeliveredItem]:
+    """The attempt's form as the learner sees it: learner-safe views and saved answers in the
+    attempt's tokens (``secret`` is the server's token secret), and, with immediate
+    feedback, the feedback of the answers already checked."""
     versions = {v.id: v for v in session.scalars(
         select(ItemVersion).where(ItemVersion.id.in_(attempt.form)))}
     responses = {r.item_version_id: r for r in attempt.responses}
@@ -190,11 +208,10 @@ def deliver(session: Session, plugins: Plugins, attempt: Attempt) -> list[Delive
         qtype = plugins.question_types.get(version.type)
         response = responses.get(version_id)
         answer = response.answer if response else None
-        seed = attempt.seed + position
+        answered = call(qtype.is_answered, answer)
         texts = version.localized(attempt.language)
-        view = call(qtype.learner_view, texts["payload"], seed=seed, response=answer)
-        if answer is not None:  # in the page's opaque ids, like the view
-            answer = call(qtype.encode_response, answer, texts["payload"], seed=seed)
+        view, answer = present(qtype, texts["payload"], tokens_for(attempt, position, secret),
+                               answer)
         checked = None
         if response is not None and response.checked_at is not None:
             checked = results.review_row(plugins, version, response, position,
@@ -203,7 +220,7 @@ def deliver(session: Session, plugins: Plugins, attempt: Attempt) -> list[Delive
                                        answer=answer, template=qtype.templates["deliver"],
                                        sequence=response.sequence if response else 0,
                                        checked=checked, title=texts["title"],
-                                       stem=texts["stem"]))
+                                       stem=texts["stem"], answered=answered))
     return delivered
 
 
@@ -224,9 +241,12 @@ def response_from_form(session: Session, plugins: Plugins, attempt: Attempt, pos
 
 
 def save_answer(session: Session, plugins: Plugins, attempt: Attempt, position: int,
-                raw: dict, *, expected_sequence: int | None = None,
+                raw: dict, *, secret: bytes, expected_sequence: int | None = None,
                 check: bool = False) -> Response:
-    """Validate and store one answer of an open attempt, sent in the page's opaque ids.
+    """Validate and store one answer of an open attempt, sent in the page's tokens; one
+    naming anything else (an author's id, another item's token) is refused with
+    ItemValidationError before the question type sees it. An answer that says nothing (no
+    box ticked, no text) is stored as no answer.
 
     With ``expected_sequence`` (the save count the page showed) a save from a stale page is
     refused with StaleAnswerError instead of overwriting a newer answer. With ``check``
@@ -257,12 +277,16 @@ def save_answer(session: Session, plugins: Plugins, attempt: Attempt, position: 
     # accepted answers; everything else (ids, key, weights) is the same in every language.
     payload = version.localized(attempt.language)["payload"]
     try:
-        raw = call(qtype.decode_response, raw, payload, seed=attempt.seed + position)
-        answer = call(qtype.load_response, raw, payload,
-                      previous=response.answer if response else None)
+        answer = accept(qtype, raw, payload, tokens_for(attempt, position, secret),
+                        previous=response.answer if response else None)
     except Exception:
         session.rollback()
         raise
+    if not call(qtype.is_answered, answer):
+        if check:
+            session.rollback()
+            raise DeliveryError("Answer the question before checking it.")
+        answer = None
     if response is None:
         response = Response(attempt_id=attempt.id, item_version_id=version.id,
                             position=position)

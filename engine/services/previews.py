@@ -7,7 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.domain import rubrics
+from engine.domain.presentation import accept, present
 from engine.domain.questiontypes import call
+from engine.domain.tokens import ItemTokens
 from engine.models import ItemVersion
 from engine.services.results import row_for
 
@@ -27,21 +29,26 @@ class PreviewItem:
     checked: dict | None = None
 
 
+def preview_tokens(seed: int, secret: bytes) -> ItemTokens:
+    """The tokens of a preview: the page carries its ``seed``, so tokens and option order
+    stay the same while the trainer answers."""
+    return ItemTokens(secret=secret, salt=f"preview:{seed}", position=0)
+
+
 def deliverable(plugins, version: ItemVersion, seed: int, *, language: str | None,
-                answer: dict | None = None) -> PreviewItem:
+                secret: bytes, answer: dict | None = None) -> PreviewItem:
     """The item as the learner's page shows it, with ``answer`` (author ids) given so far."""
     qtype = plugins.question_types.get(version.type)
     texts = version.localized(language)
-    view = call(qtype.learner_view, texts["payload"], seed=seed, response=answer)
-    shown = call(qtype.encode_response, answer, texts["payload"], seed=seed) \
-        if answer is not None else None
+    view, shown = present(qtype, texts["payload"], preview_tokens(seed, secret), answer)
     return PreviewItem(position=0, version=version, view=view, answer=shown,
                        template=qtype.templates["deliver"], title=texts["title"],
                        stem=texts["stem"])
 
 
 def answer_from_form(plugins, version: ItemVersion, seed: int, fields: dict, *,
-                     language: str | None, previous: dict | None = None) -> dict | None:
+                     language: str | None, secret: bytes,
+                     previous: dict | None = None) -> dict | None:
     """The trainer's answer from the deliver form's fields (``item-0...``), validated as a
     learner's would be; raises ItemValidationError naming what is wrong."""
     qtype = plugins.question_types.get(version.type)
@@ -49,8 +56,7 @@ def answer_from_form(plugins, version: ItemVersion, seed: int, fields: dict, *,
     raw = qtype.response_from_form(fields)
     if raw is None:
         return None
-    raw = call(qtype.decode_response, raw, payload, seed=seed)
-    return call(qtype.load_response, raw, payload, previous=previous)
+    return accept(qtype, raw, payload, preview_tokens(seed, secret), previous=previous)
 
 
 def load_answer(plugins, version: ItemVersion, answer: dict | None, *,

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from engine.domain.questiontypes import ItemValidationError
 from engine.services import delivery
-from engine.web.common import db, plugins
+from engine.web.common import db, plugins, token_secret
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -26,14 +26,14 @@ def attempt(attempt_id: int):
     """The attempt as the learner may see it: no answer key while it is open."""
     attempt = _own_attempt(attempt_id)
     delivery.close_if_expired(db(), plugins(), attempt)
-    items = delivery.deliver(db(), plugins(), attempt)
+    items = delivery.deliver(db(), plugins(), attempt, secret=token_secret())
     return jsonify(
         id=attempt.id, status=attempt.status, assessment=attempt.assessment.uid,
         deadline=attempt.deadline.isoformat() if attempt.deadline else None,
         items=[{"position": i.position, "type": i.version.type, "title": i.title,
                 "stem": i.stem, "outcomes": i.version.outcomes,
                 "eqf_level": i.version.eqf_level, "view": i.view, "answer": i.answer,
-                "sequence": i.sequence}
+                "answered": i.answered, "sequence": i.sequence}
                for i in items])
 
 
@@ -60,7 +60,7 @@ def save_answer(attempt_id: int, position: int):
             if raw is None:
                 return jsonify(saved=False, position=position)
         response = delivery.save_answer(db(), plugins(), attempt, position, raw,
-                                       expected_sequence=sequence)
+                                        secret=token_secret(), expected_sequence=sequence)
     except delivery.StaleAnswerError as exc:
         return jsonify(error=str(exc), stale=True, sequence=exc.sequence), 409
     except delivery.DeliveryError as exc:
@@ -73,4 +73,5 @@ def save_answer(attempt_id: int, position: int):
     except (TypeError, ValueError) as exc:
         return jsonify(error=f"Malformed answer: {exc}"), 422
     return jsonify(saved=True, position=position, sequence=response.sequence,
+                   answered=response.answer is not None,
                    saved_at=response.saved_at.isoformat())

@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from engine.domain.questiontypes import ItemValidationError
 from engine.models import utcnow
 from engine.services import certification, delivery, enrolment, frameworks, results
-from engine.web.common import db, plugins
+from engine.web.common import db, plugins, token_secret
 from engine.web.learner import bp
 
 # Form fields of an item: "item-3" or "item-3.justification".
@@ -62,7 +62,7 @@ def attempt(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     if attempt.status != "in_progress":
         return redirect(url_for("learner.result", attempt_id=attempt.id))
-    items = delivery.deliver(db(), plugins(), attempt)
+    items = delivery.deliver(db(), plugins(), attempt, secret=token_secret())
     return render_template("learner/attempt.html", attempt=attempt, items=items,
                            seconds_left=_seconds_left(attempt))
 
@@ -114,7 +114,8 @@ def save(attempt_id: int):
     for position, (raw, sequence) in _answers_from_form(attempt, request.form).items():
         try:
             delivery.save_answer(session, plugins(), attempt, position, raw,
-                                 expected_sequence=sequence, check=position == checking)
+                                 secret=token_secret(), expected_sequence=sequence,
+                                 check=position == checking)
         except delivery.StaleAnswerError:
             # Saved meanwhile from another window: the newer answer stays; say so.
             flash(_("Question %(n)d was changed in another window; the newer answer is kept.",
@@ -148,7 +149,7 @@ def review(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     if attempt.status != "in_progress":
         return redirect(url_for("learner.result", attempt_id=attempt.id))
-    items = delivery.deliver(db(), plugins(), attempt)
+    items = delivery.deliver(db(), plugins(), attempt, secret=token_secret())
     return render_template("learner/review.html", attempt=attempt, items=items,
                            seconds_left=_seconds_left(attempt))
 

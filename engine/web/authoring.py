@@ -17,7 +17,7 @@ from engine.domain.questiontypes import ItemValidationError
 from engine.domain.text import UserError
 from engine.services import authoring, bank_queries, frameworks, previews, reviews
 from engine.services.authoring import AuthoringError, ItemEditError
-from engine.web.common import db, plugins, role_required
+from engine.web.common import db, plugins, role_required, token_secret
 from engine.web.nested_forms import FormDataError, from_request_form
 from plugins.native_yaml import dump_item
 
@@ -284,16 +284,18 @@ def preview(uid: str):
                 previous = previews.load_answer(plugins(), version, _json(
                     request.form.get("answer")), language=language)
                 answer = previews.answer_from_form(plugins(), version, seed, fields,
-                                                   language=language, previous=previous)
+                                                   language=language, secret=token_secret(),
+                                                   previous=previous)
                 shown = previews.deliverable(plugins(), version, seed, language=language,
-                                             answer=answer)
+                                             secret=token_secret(), answer=answer)
                 stepping = action == "step-0" and shown.view.get("current") is not None
                 if not stepping:
                     row = previews.scored(plugins(), version, answer, language=language)
         except (ItemValidationError, ValueError) as exc:
             flash(_("Your answer was not accepted: %(msg)s", msg=str(exc)), "error")
             status = 400
-    shown = previews.deliverable(plugins(), version, seed, language=language, answer=answer)
+    shown = previews.deliverable(plugins(), version, seed, language=language,
+                                 secret=token_secret(), answer=answer)
     return render_template("author/preview.html", item=item, version=version, shown=shown,
                            row=row, seed=seed, language=language, answer=answer), status
 

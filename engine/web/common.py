@@ -19,6 +19,11 @@ def db():
     return db_session()
 
 
+def token_secret() -> bytes:
+    """The server's secret for the tokens a learner's page shows (engine.domain.tokens)."""
+    return current_app.extensions["oe_token_secret"]
+
+
 def role_required(*roles: str):
     """Anonymous users are sent to log in; a signed-in user without the role gets 403."""
 

@@ -6,15 +6,13 @@ import random
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from engine.domain.questiontypes import ItemValidationError, QuestionType, Tokens
+from engine.domain.questiontypes import ItemValidationError, QuestionType
 from engine.domain.scoring import Feedback, Score
 from engine.hookspecs import hookimpl
 
-ID = validate.Regexp(r"^[A-Za-z0-9_-]{1,40}$", error="Use letters, digits, - or _ (at most 40).")
-
 
 class OptionSchema(Schema):
-    id = fields.String(required=True, validate=ID)
+    id = fields.String(required=True)
     text = fields.String(required=True, validate=validate.Length(min=1))
     correct = fields.Boolean(load_default=False)
     feedback = fields.String(load_default="")
@@ -32,11 +30,6 @@ class ChoicePayloadSchema(Schema):
     @validates_schema
     def _check_key(self, data, **_kwargs):
         options = data.get("options") or []
-        ids = [o["id"] for o in options]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValidationError(f"Option ids must be unique; repeated: {', '.join(duplicates)}.",
-                                  "options")
         correct = sum(1 for o in options if o["correct"])
         if not data.get("multiple") and correct != 1:
             raise ValidationError(
@@ -48,7 +41,7 @@ class ChoicePayloadSchema(Schema):
 
 
 class ChoiceResponseSchema(Schema):
-    choices = fields.List(fields.String(validate=ID), required=True,
+    choices = fields.List(fields.String(), required=True,
                           validate=validate.Length(max=26))
 
 
@@ -63,13 +56,15 @@ class ChoiceQuestionType(QuestionType):
         "author": "questiontypes/choice/author.html",
     }
     secret_fields = ("options.*.correct", "options.*.feedback")
+    ids = {"option": "options.*.id"}
+    view_ids = {"options.*.id": "option"}
+    response_ids = {"choices.*": "option"}
 
     def load_response(self, raw, payload, *, previous=None):
         response = super().load_response(raw, payload)
         known = {o["id"] for o in payload["options"]}
-        unknown = [c for c in response["choices"] if c not in known]
-        if unknown:
-            raise ItemValidationError({"response.choices": f"Unknown option: {unknown[0]}."})
+        if any(c not in known for c in response["choices"]):
+            raise ItemValidationError({"response.choices": "Unknown option."})
         if not payload["multiple"] and len(response["choices"]) > 1:
             raise ItemValidationError({"response.choices": "Choose one option only."})
         response["choices"] = sorted(set(response["choices"]))
@@ -78,22 +73,26 @@ class ChoiceQuestionType(QuestionType):
     def response_from_form(self, fields):
         return {"choices": list(fields.get("", []))}
 
-    def encode_response(self, response, payload, *, seed=0):
-        hide = Tokens(seed).hide
-        return {**response, "choices": [hide(c) for c in response.get("choices") or []]}
-
-    def decode_response(self, raw, payload, *, seed=0):
-        if not isinstance(raw, dict) or not isinstance(raw.get("choices"), list):
-            return raw
-        tokens, ids = Tokens(seed), [o["id"] for o in payload["options"]]
-        return {**raw, "choices": [tokens.reveal(c, ids) for c in raw["choices"]]}
-
     def learner_view(self, payload, *, seed=0, response=None):
-        hide = Tokens(seed).hide
-        options = [{"id": hide(o["id"]), "text": o["text"]} for o in payload["options"]]
+        options = [{"id": o["id"], "text": o["text"]} for o in payload["options"]]
         if payload.get("shuffle", True):
             random.Random(seed).shuffle(options)
         return {"multiple": payload["multiple"], "options": options}
+
+    def cue_options(self, payload):
+        return {"options": [{"id": o["id"], "text": o["text"],
+                             "credit": 1.0 if o["correct"] else 0.0}
+                            for o in payload["options"]],
+                "multiple": payload["multiple"], "shuffled": payload.get("shuffle", True)}
+
+    def response_for(self, payload, chosen):
+        return {"choices": sorted(chosen)}
+
+    def random_response(self, payload, rng):
+        ids = [o["id"] for o in payload["options"]]
+        if not payload["multiple"]:
+            return {"choices": [rng.choice(ids)]}
+        return {"choices": sorted(rng.sample(ids, rng.randint(1, len(ids))))}
 
     def score(self, payload, response, outcomes, *, grades=None):
         points = payload.get("points", 1.0)

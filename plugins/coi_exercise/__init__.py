@@ -15,11 +15,10 @@ from dataclasses import replace
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from engine.domain import rubrics
-from engine.domain.questiontypes import ItemValidationError, QuestionType, Tokens
+from engine.domain.questiontypes import ItemValidationError, QuestionType
 from engine.domain.scoring import Feedback, Score
 from engine.hookspecs import hookimpl
 
-ID = validate.Regexp(r"^[A-Za-z0-9_-]{1,40}$", error="Use letters, digits, - or _ (at most 40).")
 VERDICTS = ("corroborated", "contradicted", "not_addressed")
 
 
@@ -33,7 +32,7 @@ class DateText(fields.String):
 
 
 class SourceSchema(Schema):
-    id = fields.String(required=True, validate=ID)
+    id = fields.String(required=True)
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
     publisher = fields.String(required=True, validate=validate.Length(min=1, max=200))
     date = DateText(required=True, validate=validate.Regexp(
@@ -60,7 +59,7 @@ def accepted_sources(statement: dict) -> list[str]:
 
 
 class StatementSchema(Schema):
-    id = fields.String(required=True, validate=ID)
+    id = fields.String(required=True)
     text = fields.String(required=True, validate=validate.Length(min=1))
     verdict = fields.String(required=True, validate=validate.OneOf(VERDICTS))
     source = SourceRef(load_default=None, allow_none=True)
@@ -92,14 +91,9 @@ class CoiPayloadSchema(Schema):
     @validates_schema
     def _check(self, data, **_kwargs):
         ids = [s["id"] for s in data.get("sources", [])]
-        if len(ids) != len(set(ids)):
-            raise ValidationError("Source ids must be unique.", "sources")
         unknown = [s for s in data.get("relevant_sources", []) if s not in ids]
         if unknown:
             raise ValidationError(f"Unknown source: {', '.join(unknown)}.", "relevant_sources")
-        st_ids = [s["id"] for s in data.get("statements", [])]
-        if len(st_ids) != len(set(st_ids)):
-            raise ValidationError("Statement ids must be unique.", "statements")
         for index, statement in enumerate(data.get("statements", [])):
             needs_source = statement["verdict"] != "not_addressed"
             named = accepted_sources(statement)
@@ -139,6 +133,10 @@ class CoiExerciseQuestionType(QuestionType):
     }
     secret_fields = ("relevant_sources", "statements.*.verdict", "statements.*.source",
                      "statements.*.feedback", "confrontation.rubric")
+    ids = {"source": "sources.*.id", "statement": "statements.*.id"}
+    view_ids = {"sources.*.id": "source", "statements.*.id": "statement"}
+    response_ids = {"sources.*": "source", "statements.~": "statement",
+                    "statements.*.source": "source"}
 
     def to_author_form(self, payload):
         """A box per source for "relevant"; a statement's sources as a list."""
@@ -177,7 +175,7 @@ class CoiExerciseQuestionType(QuestionType):
             errors["response.sources"] = "Unknown source."
         for sid, judgement in response["statements"].items():
             if sid not in statement_ids:
-                errors["response.statements"] = f"Unknown statement {sid!r}."
+                errors["response.statements"] = "Unknown statement."
             elif judgement.get("source") and judgement["source"] not in source_ids:
                 errors[f"response.statements.{sid}.source"] = "Unknown source."
         if errors:
@@ -195,41 +193,30 @@ class CoiExerciseQuestionType(QuestionType):
         return {"sources": list(fields.get("sources", [])), "statements": statements,
                 "question": question}
 
-    def encode_response(self, response, payload, *, seed=0):
-        return self._map_sources(response, Tokens(seed).hide)
-
-    def decode_response(self, raw, payload, *, seed=0):
-        if not isinstance(raw, dict):
-            return raw
-        tokens, ids = Tokens(seed), [s["id"] for s in payload["sources"]]
-        return self._map_sources(raw, lambda token: tokens.reveal(token, ids))
-
-    @staticmethod
-    def _map_sources(response, convert):
-        """The response with every source id passed through ``convert`` (tokens <-> ids)."""
-        mapped = dict(response)
-        if isinstance(response.get("sources"), list):
-            mapped["sources"] = [convert(s) for s in response["sources"]]
-        if isinstance(response.get("statements"), dict):
-            mapped["statements"] = {
-                sid: ({**j, "source": convert(j["source"])} if isinstance(j, dict)
-                      and j.get("source") else j)
-                for sid, j in response["statements"].items()}
-        return mapped
-
     def learner_view(self, payload, *, seed=0, response=None):
-        hide = Tokens(seed).hide
+        rng = random.Random(seed)
+        # Sources in a new order every attempt: the authored order puts relevant ones first.
+        sources = [{"id": s["id"], **{k: s[k] for k in (
+            "title", "publisher", "date", "text", "written_for_exercise")}}
+            for s in payload["sources"]]
+        rng.shuffle(sources)
         statements = [{"id": s["id"], "text": s["text"]} for s in payload["statements"]]
-        random.Random(seed).shuffle(statements)
+        rng.shuffle(statements)
         confrontation = payload.get("confrontation")
         return {
             "case": payload["case"],
-            "sources": [{"id": hide(s["id"]), **{k: s[k] for k in (
-                "title", "publisher", "date", "text", "written_for_exercise")}}
-                for s in payload["sources"]],
+            "sources": sources,
             "statements": statements,
             "confrontation": {"prompt": confrontation["prompt"]} if confrontation else None,
         }
+
+    def random_response(self, payload, rng):
+        ids = [s["id"] for s in payload["sources"]]
+        return {"sources": [i for i in ids if rng.random() < 0.5],
+                "statements": {st["id"]: {"verdict": rng.choice(VERDICTS),
+                                          "source": rng.choice(ids)}
+                               for st in payload["statements"]},
+                "question": ""}
 
     def _machine(self, payload, response):
         response = response or {}

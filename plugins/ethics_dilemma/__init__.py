@@ -13,17 +13,16 @@ from dataclasses import replace
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from engine.domain import rubrics
-from engine.domain.questiontypes import ItemValidationError, QuestionType, Tokens
+from engine.domain.questiontypes import ItemValidationError, QuestionType
 from engine.domain.scoring import Feedback, Score
 from engine.hookspecs import hookimpl
 
-ID = validate.Regexp(r"^[A-Za-z0-9_-]{1,40}$", error="Use letters, digits, - or _ (at most 40).")
 #: The three dilemma axes of the competence profiles (seed 003).
 AXES = ("consolidate_renew", "task_people", "support_steer")
 
 
 class OptionSchema(Schema):
-    id = fields.String(required=True, validate=ID)
+    id = fields.String(required=True)
     text = fields.String(required=True, validate=validate.Length(min=1))
     weight = fields.Float(required=True, validate=validate.Range(min=0, max=100))
     feedback = fields.String(load_default="")
@@ -46,9 +45,6 @@ class DilemmaPayloadSchema(Schema):
     @validates_schema
     def _check(self, data, **_kwargs):
         options = data.get("options") or []
-        ids = [o["id"] for o in options]
-        if len(ids) != len(set(ids)):
-            raise ValidationError("Option ids must be unique.", "options")
         if options and max(o["weight"] for o in options) < 100:
             raise ValidationError("At least one option carries the full weight (100).",
                                   "options")
@@ -74,6 +70,9 @@ class EthicsDilemmaQuestionType(QuestionType):
         "author": "questiontypes/ethics_dilemma/author.html",
     }
     secret_fields = ("options.*.weight", "options.*.feedback", "justification.rubric")
+    ids = {"option": "options.*.id"}
+    view_ids = {"options.*.id": "option"}
+    response_ids = {"option": "option"}
 
     def load_response(self, raw, payload, *, previous=None):
         response = super().load_response(raw, payload)
@@ -87,24 +86,24 @@ class EthicsDilemmaQuestionType(QuestionType):
         return {"option": option or None,
                 "justification": (fields.get("justification") or [""])[-1]}
 
-    def encode_response(self, response, payload, *, seed=0):
-        option = response.get("option")
-        return {**response, "option": Tokens(seed).hide(option) if option else option}
-
-    def decode_response(self, raw, payload, *, seed=0):
-        if not isinstance(raw, dict):
-            return raw
-        ids = [o["id"] for o in payload["options"]]
-        return {**raw, "option": Tokens(seed).reveal(raw.get("option"), ids)}
-
     def learner_view(self, payload, *, seed=0, response=None):
-        hide = Tokens(seed).hide
-        options = [{"id": hide(o["id"]), "text": o["text"]} for o in payload["options"]]
+        options = [{"id": o["id"], "text": o["text"]} for o in payload["options"]]
         if payload.get("shuffle", True):
             random.Random(seed).shuffle(options)
         justification = payload["justification"]
         return {"options": options, "prompt": justification["prompt"],
                 "min_words": justification["min_words"]}
+
+    def cue_options(self, payload):
+        return {"options": [{"id": o["id"], "text": o["text"], "credit": o["weight"] / 100}
+                            for o in payload["options"]],
+                "multiple": False, "shuffled": payload.get("shuffle", True)}
+
+    def response_for(self, payload, chosen):
+        return {"option": chosen[0] if chosen else None, "justification": ""}
+
+    def random_response(self, payload, rng):
+        return {"option": rng.choice(payload["options"])["id"], "justification": ""}
 
     def needs_human_grading(self, payload, response=None):
         return bool(((response or {}).get("justification") or "").strip())

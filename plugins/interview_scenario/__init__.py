@@ -13,11 +13,9 @@ from functools import cache
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from engine.domain.questiontypes import ItemValidationError, QuestionType, Tokens
+from engine.domain.questiontypes import ItemValidationError, QuestionType
 from engine.domain.scoring import Feedback, Score
 from engine.hookspecs import hookimpl
-
-ID = validate.Regexp(r"^[A-Za-z0-9_-]{1,40}$", error="Use letters, digits, - or _ (at most 40).")
 
 
 class SourceSchema(Schema):
@@ -27,7 +25,7 @@ class SourceSchema(Schema):
 
 
 class ChoiceSchema(Schema):
-    id = fields.String(required=True, validate=ID)
+    id = fields.String(required=True)
     text = fields.String(required=True, validate=validate.Length(min=1))
     weight = fields.Float(required=True, validate=validate.Range(min=0, max=100))
     feedback = fields.String(required=True, validate=validate.Length(min=1))
@@ -37,7 +35,7 @@ class ChoiceSchema(Schema):
 
 
 class StepSchema(Schema):
-    id = fields.String(required=True, validate=ID)
+    id = fields.String(required=True)
     situation = fields.String(required=True, validate=validate.Length(min=1))
     choices = fields.List(fields.Nested(ChoiceSchema), required=True,
                           validate=validate.Length(min=1, max=8))
@@ -55,14 +53,12 @@ class ScenarioPayloadSchema(Schema):
 
 
 def check_graph(data: dict) -> None:
-    """Every step reachable from the start, every `next` known, no cycle, ids unique."""
+    """Every step reachable from the start, every `next` known, no cycle (the engine checks
+    that step ids and choice ids are unique, see ``ids``)."""
     steps = data.get("steps") or []
     ids = [s["id"] for s in steps]
     if len(ids) != len(set(ids)):
         raise ValidationError("Step ids must be unique.", "steps")
-    choice_ids = [c["id"] for s in steps for c in s["choices"]]
-    if len(choice_ids) != len(set(choice_ids)):
-        raise ValidationError("Choice ids must be unique across the scenario.", "steps")
     by_id = {s["id"]: s for s in steps}
     if data.get("start") not in by_id:
         raise ValidationError(f"No step {data.get('start')!r} to start from.", "start")
@@ -118,7 +114,7 @@ def best_total(frozen: tuple) -> float:
 
 
 class ScenarioResponseSchema(Schema):
-    path = fields.List(fields.String(validate=ID), required=True,
+    path = fields.List(fields.String(), required=True,
                        validate=validate.Length(max=60))
 
 
@@ -133,7 +129,7 @@ def walk(payload: dict, path: list[str]) -> tuple[list[tuple[dict, dict]], dict 
             raise ValueError("the scenario had already ended")
         choice = next((c for c in step["choices"] if c["id"] == choice_id), None)
         if choice is None:
-            raise ValueError(f"{choice_id!r} is not a choice of this step")
+            raise ValueError("that is not a choice of this step")
         taken.append((step, choice))
         step = by_id[choice["next"]] if choice["next"] else None
     return taken, step
@@ -151,6 +147,10 @@ class InterviewScenarioQuestionType(QuestionType):
     }
     secret_fields = ("steps.*.choices.*.weight", "steps.*.choices.*.feedback",
                      "steps.*.choices.*.principle", "steps.*.choices.*.next")
+    # Choice ids are unique across the scenario: a path is a list of them.
+    ids = {"step": "steps.*.id", "choice": "steps.*.choices.*.id"}
+    view_ids = {"path.*": "choice", "current.choices.*.id": "choice"}
+    response_ids = {"path.*": "choice"}
 
     def load_response(self, raw, payload, *, previous=None):
         response = super().load_response(raw, payload)
@@ -166,32 +166,28 @@ class InterviewScenarioQuestionType(QuestionType):
     def response_from_form(self, fields):
         return {"path": list(fields.get("", []))}
 
-    def encode_response(self, response, payload, *, seed=0):
-        hide = Tokens(seed).hide
-        return {**response, "path": [hide(c) for c in response.get("path") or []]}
-
-    def decode_response(self, raw, payload, *, seed=0):
-        if not isinstance(raw, dict) or not isinstance(raw.get("path"), list):
-            return raw
-        tokens = Tokens(seed)
-        ids = [c["id"] for step in payload["steps"] for c in step["choices"]]
-        return {**raw, "path": [tokens.reveal(c, ids) for c in raw["path"]]}
-
     def learner_view(self, payload, *, seed=0, response=None):
-        hide = Tokens(seed).hide
         path = (response or {}).get("path") or []
         try:
             taken, current = walk(payload, path)
         except ValueError:
             taken, current = walk(payload, [])
-        view = {"autosave": False, "path": [hide(c["id"]) for _s, c in taken],
+        view = {"autosave": False, "path": [c["id"] for _s, c in taken],
                 "taken": [{"situation": s["situation"], "choice": c["text"]} for s, c in taken],
                 "finished": current is None, "current": None}
         if current is not None:
-            choices = [{"id": hide(c["id"]), "text": c["text"]} for c in current["choices"]]
+            choices = [{"id": c["id"], "text": c["text"]} for c in current["choices"]]
             random.Random(seed * 101 + len(taken)).shuffle(choices)
             view["current"] = {"situation": current["situation"], "choices": choices}
         return view
+
+    def random_response(self, payload, rng):
+        path, (_taken, step) = [], walk(payload, [])
+        while step is not None:
+            choice = rng.choice(step["choices"])
+            path.append(choice["id"])
+            step = next((s for s in payload["steps"] if s["id"] == choice["next"]), None)
+        return {"path": path}
 
     def author_context(self, payload):
         from plugins.interview_scenario.graph import layout

@@ -14,27 +14,21 @@ import random
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from engine.domain.questiontypes import ItemValidationError, QuestionType, Tokens
+from engine.domain.questiontypes import ItemValidationError, QuestionType
 from engine.domain.scoring import Feedback, Score
 from engine.hookspecs import hookimpl
 
-ID = validate.Regexp(r"^[A-Za-z0-9_-]{1,40}$", error="Use letters, digits, - or _ (at most 40).")
-
 
 class PremiseSchema(Schema):
-    id = fields.String(required=True, validate=ID)
+    id = fields.String(required=True)
     text = fields.String(required=True, validate=validate.Length(min=1))
-    match = fields.String(required=True, validate=ID)
+    match = fields.String(required=True)
     feedback = fields.String(load_default="")
 
 
 class ResponseOptionSchema(Schema):
-    id = fields.String(required=True, validate=ID)
+    id = fields.String(required=True)
     text = fields.String(required=True, validate=validate.Length(min=1))
-
-
-def _duplicates(ids: list[str]) -> list[str]:
-    return sorted({i for i in ids if ids.count(i) > 1})
 
 
 class MatchingPayloadSchema(Schema):
@@ -49,23 +43,18 @@ class MatchingPayloadSchema(Schema):
     @validates_schema
     def _check_links(self, data, **_kwargs):
         errors: dict = {}
-        for name in ("premises", "responses"):
-            repeated = _duplicates([x["id"] for x in data.get(name) or []])
-            if repeated:
-                errors[name] = [f"Ids must be unique; repeated: {', '.join(repeated)}."]
         known = {r["id"] for r in data.get("responses") or []}
         unknown = {index: {"match": [f"No response with id {p['match']!r}."]}
                    for index, p in enumerate(data.get("premises") or [])
                    if p["match"] not in known}
-        if unknown and "premises" not in errors:
+        if unknown:
             errors["premises"] = unknown
         if errors:
             raise ValidationError(errors)
 
 
 class MatchingResponseSchema(Schema):
-    matches = fields.Dict(keys=fields.String(validate=ID), values=fields.String(validate=ID),
-                          required=True)
+    matches = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
 
 
 def _right(payload: dict, response: dict | None) -> int:
@@ -84,6 +73,9 @@ class MatchingQuestionType(QuestionType):
         "author": "questiontypes/matching/author.html",
     }
     secret_fields = ("premises.*.match", "premises.*.feedback")
+    ids = {"premise": "premises.*.id", "response": "responses.*.id"}
+    view_ids = {"premises.*.id": "premise", "responses.*.id": "response"}
+    response_ids = {"matches.~": "premise", "matches.*": "response"}
 
     def load_response(self, raw, payload, *, previous=None):
         response = super().load_response(raw, payload)
@@ -91,25 +83,10 @@ class MatchingQuestionType(QuestionType):
         responses = {r["id"] for r in payload["responses"]}
         for premise, chosen in response["matches"].items():
             if premise not in premises:
-                raise ItemValidationError({"response.matches": f"Unknown premise: {premise}."})
+                raise ItemValidationError({"response.matches": "Unknown premise."})
             if chosen not in responses:
-                raise ItemValidationError(
-                    {f"response.matches.{premise}": f"Unknown response: {chosen}."})
+                raise ItemValidationError({f"response.matches.{premise}": "Unknown response."})
         return response
-
-    def encode_response(self, response, payload, *, seed=0):
-        hide = Tokens(seed).hide
-        matches = response.get("matches") or {}
-        return {**response, "matches": {hide(p): hide(r) for p, r in matches.items()}}
-
-    def decode_response(self, raw, payload, *, seed=0):
-        if not isinstance(raw, dict) or not isinstance(raw.get("matches"), dict):
-            return raw
-        tokens = Tokens(seed)
-        premises = [p["id"] for p in payload["premises"]]
-        responses = [r["id"] for r in payload["responses"]]
-        return {**raw, "matches": {tokens.reveal(p, premises): tokens.reveal(r, responses)
-                                   for p, r in raw["matches"].items()}}
 
     def response_from_form(self, fields):
         """One select per premise, named ``item-<position>.<premise token>``; a premise left
@@ -121,12 +98,14 @@ class MatchingQuestionType(QuestionType):
         return {"matches": matches}
 
     def learner_view(self, payload, *, seed=0, response=None):
-        hide = Tokens(seed).hide
-        responses = [{"id": hide(r["id"]), "text": r["text"]} for r in payload["responses"]]
+        responses = [{"id": r["id"], "text": r["text"]} for r in payload["responses"]]
         random.Random(seed).shuffle(responses)
-        return {"premises": [{"id": hide(p["id"]), "text": p["text"]}
-                             for p in payload["premises"]],
+        return {"premises": [{"id": p["id"], "text": p["text"]} for p in payload["premises"]],
                 "responses": responses}
+
+    def random_response(self, payload, rng):
+        responses = [r["id"] for r in payload["responses"]]
+        return {"matches": {p["id"]: rng.choice(responses) for p in payload["premises"]}}
 
     def score(self, payload, response, outcomes, *, grades=None):
         points = payload.get("points", 1.0)

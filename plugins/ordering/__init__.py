@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import random
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
-from engine.domain.questiontypes import ItemValidationError, QuestionType, Tokens
+from engine.domain.questiontypes import ItemValidationError, QuestionType
 from engine.domain.scoring import Feedback, Score
 from engine.hookspecs import hookimpl
 
-ID = validate.Regexp(r"^[A-Za-z0-9_-]{1,40}$", error="Use letters, digits, - or _ (at most 40).")
-
 
 class ElementSchema(Schema):
-    id = fields.String(required=True, validate=ID)
+    id = fields.String(required=True)
     text = fields.String(required=True, validate=validate.Length(min=1))
 
 
@@ -33,17 +31,9 @@ class OrderingPayloadSchema(Schema):
     elements = fields.List(fields.Nested(ElementSchema), required=True,
                            validate=validate.Length(min=2, max=26))
 
-    @validates_schema
-    def _check_ids(self, data, **_kwargs):
-        ids = [e["id"] for e in data.get("elements") or []]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValidationError(
-                f"Element ids must be unique; repeated: {', '.join(duplicates)}.", "elements")
-
 
 class OrderingResponseSchema(Schema):
-    order = fields.List(fields.String(validate=ID), required=True,
+    order = fields.List(fields.String(), required=True,
                         validate=validate.Length(max=26))
 
 
@@ -53,11 +43,11 @@ def correct_order(payload: dict) -> list[str]:
 
 def shuffled(payload: dict, seed: int) -> list[dict]:
     """The elements in a seeded order that does not depend on the listed (correct) order:
-    shuffled from their texts' order, which the learner sees anyway; ids are opaque tokens."""
+    shuffled from their texts' order, which the learner sees anyway (the engine turns the ids
+    into the attempt's tokens)."""
     elements = sorted(payload["elements"], key=lambda e: (e["text"], e["id"]))
     random.Random(seed).shuffle(elements)
-    hide = Tokens(seed).hide
-    return [{"id": hide(e["id"]), "text": e["text"]} for e in elements]
+    return [{"id": e["id"], "text": e["text"]} for e in elements]
 
 
 class OrderingQuestionType(QuestionType):
@@ -72,28 +62,20 @@ class OrderingQuestionType(QuestionType):
     }
     # The key is the order in which the elements are listed.
     secret_fields = ("elements",)
+    ids = {"element": "elements.*.id"}
+    view_ids = {"elements.*.id": "element"}
+    response_ids = {"order.*": "element"}
 
     def load_response(self, raw, payload, *, previous=None):
         response = super().load_response(raw, payload)
         known = correct_order(payload)
-        unknown = [i for i in response["order"] if i not in known]
-        if unknown:
-            raise ItemValidationError({"response.order": f"Unknown element: {unknown[0]}."})
+        if any(i not in known for i in response["order"]):
+            raise ItemValidationError({"response.order": "Unknown element."})
         if sorted(response["order"]) != sorted(known):
             raise ItemValidationError(
                 {"response.order": "Give every element exactly one position, each position "
                                    f"from 1 to {len(known)} once."})
         return response
-
-    def encode_response(self, response, payload, *, seed=0):
-        hide = Tokens(seed).hide
-        return {**response, "order": [hide(i) for i in response.get("order") or []]}
-
-    def decode_response(self, raw, payload, *, seed=0):
-        if not isinstance(raw, dict) or not isinstance(raw.get("order"), list):
-            return raw
-        tokens, ids = Tokens(seed), correct_order(payload)
-        return {**raw, "order": [tokens.reveal(t, ids) for t in raw["order"]]}
 
     def response_from_form(self, fields):
         """One select per element, named ``item-<position>.<element token>``, holding its
@@ -111,6 +93,11 @@ class OrderingQuestionType(QuestionType):
 
     def learner_view(self, payload, *, seed=0, response=None):
         return {"elements": shuffled(payload, seed)}
+
+    def random_response(self, payload, rng):
+        order = correct_order(payload)
+        rng.shuffle(order)
+        return {"order": order}
 
     def score(self, payload, response, outcomes, *, grades=None):
         points = payload.get("points", 1.0)

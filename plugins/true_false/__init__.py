@@ -49,6 +49,9 @@ class TrueFalseQuestionType(QuestionType):
     def learner_view(self, payload, *, seed=0, response=None):
         return {}  # the claim is the stem; the key stays on the server
 
+    def random_response(self, payload, rng):
+        return {"value": rng.random() < 0.5}
+
     def _right(self, payload, response) -> bool:
         return response is not None and response.get("value") is payload["answer"]
 

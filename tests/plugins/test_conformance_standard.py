@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import strategies as st
 
-from engine.testing import QuestionTypeConformance
+from engine.domain.presentation import present
+from engine.testing import QuestionTypeConformance, page_tokens
 from plugins.hotspot_text import HotspotTextQuestionType
 from plugins.matching import MatchingQuestionType
 from plugins.numeric import NumericQuestionType
@@ -156,9 +157,7 @@ def test_templates_render_for_any_answer(app, kit):
             answers = [qtype.load_response(a, payload)
                        for a in SAMPLE_ANSWERS[qtype.name](payload)]
             for index, answer in enumerate([None, *answers]):
-                view = qtype.learner_view(payload, seed=1, response=answer)
-                shown = None if answer is None else qtype.encode_response(answer, payload,
-                                                                          seed=1)
+                view, shown = present(qtype, payload, page_tokens(), answer)
                 html = deliver.render(item=SimpleNamespace(position=3, view=view, answer=shown))
                 assert 'name="item-3' in html and "<label" in html
                 if index == 1 and qtype.name not in ("short_text", "numeric"):

@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.domain.questiontypes import ItemValidationError, Tokens
+from engine.domain.presentation import accept, present
+from engine.domain.questiontypes import ItemValidationError
+from engine.testing import page_tokens
 from plugins.hotspot_text import HotspotTextQuestionType
 
 QT = HotspotTextQuestionType()
@@ -73,7 +75,7 @@ def test_malformed_payload_names_the_field(raw, field, message):
 
 
 @pytest.mark.parametrize(("raw", "message"), [
-    ({"marked": ["l9"]}, "Unknown line: l9"),
+    ({"marked": ["l9"]}, "Unknown line."),
     ({"marked": "l1"}, "Not a valid list"),
     ({}, "Missing data"),
 ])
@@ -93,22 +95,25 @@ def test_response_from_form():
 
 
 def test_view_lists_every_line_without_flags_or_feedback():
-    view = QT.learner_view(PARTIAL, seed=9)
-    hide = Tokens(9).hide
-    assert [line["id"] for line in view["lines"]] == [hide(f"l{i}") for i in range(1, 7)]
+    tokens = page_tokens()
+    view, _ = present(QT, PARTIAL, tokens)
+    assert [line["id"] for line in view["lines"]] == \
+        [tokens.token("line", f"l{i}") for i in range(1, 7)]
     assert [line["text"] for line in view["lines"]] == [f"Regel {i}" for i in range(1, 7)]
     assert all(set(line) == {"id", "speaker", "text"} for line in view["lines"])
-    assert view == QT.learner_view(payload({"l1"}), seed=9)
+    assert view == present(QT, payload({"l1"}), page_tokens())[0]
 
 
 def test_the_page_gets_tokens_that_read_back_into_line_ids():
     saved = {"marked": ["l2", "l5"]}
-    encoded = QT.encode_response(saved, PARTIAL, seed=2)
-    assert not set(encoded["marked"]) & {"l2", "l5"}
-    raw = QT.decode_response(QT.response_from_form({"": encoded["marked"]}), PARTIAL, seed=2)
-    assert QT.load_response(raw, PARTIAL) == saved
-    with pytest.raises(ItemValidationError, match="Unknown line"):
-        QT.load_response(QT.decode_response(encoded, PARTIAL, seed=3), PARTIAL)
+    _view, shown = present(QT, PARTIAL, page_tokens("attempt-2"), saved)
+    assert not set(shown["marked"]) & {"l2", "l5"}
+    raw = QT.response_from_form({"": shown["marked"]})
+    assert accept(QT, raw, PARTIAL, page_tokens("attempt-2")) == saved
+    with pytest.raises(ItemValidationError, match="did not offer"):  # another attempt's
+        accept(QT, raw, PARTIAL, page_tokens("attempt-3"))
+    with pytest.raises(ItemValidationError, match="did not offer"):  # the author's ids
+        accept(QT, saved, PARTIAL, page_tokens("attempt-2"))
 
 
 def test_feedback_for_hotspots_and_marked_lines():

@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.domain.questiontypes import ItemValidationError, Tokens
+from engine.domain.presentation import present
+from engine.domain.questiontypes import ItemValidationError
+from engine.testing import page_tokens
 from plugins.interview_scenario import InterviewScenarioQuestionType
 from tests.plugins.samples import SCENARIO
 
@@ -70,13 +72,15 @@ def test_path_must_follow_the_graph_and_never_walks_back():
 
 
 def test_learner_sees_only_the_path_and_the_current_choices():
-    view = QT.learner_view(PAYLOAD, seed=1, response={"path": ["c1"]})
+    tokens = page_tokens()
+    view, _ = present(QT, PAYLOAD, tokens, {"path": ["c1"]})
     assert view["taken"] == [{"situation": SCENARIO["steps"][0]["situation"],
                               "choice": SCENARIO["steps"][0]["choices"][0]["text"]}]
     assert view["current"]["situation"] == SCENARIO["steps"][1]["situation"]
-    hide = Tokens(1).hide
-    assert {c["id"] for c in view["current"]["choices"]} == {hide("c3"), hide("c4")}
-    assert view["path"] == [hide("c1")]
+    hide = tokens.token
+    assert {c["id"] for c in view["current"]["choices"]} == {hide("choice", "c3"),
+                                                               hide("choice", "c4")}
+    assert view["path"] == [hide("choice", "c1")]
     text = repr(view)
     for step in SCENARIO["steps"]:
         for choice in step["choices"]:

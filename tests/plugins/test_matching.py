@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.domain.questiontypes import ItemValidationError, Tokens
+from engine.domain.presentation import accept, present
+from engine.domain.questiontypes import ItemValidationError
+from engine.testing import page_tokens
 from plugins.matching import MatchingQuestionType
 
 QT = MatchingQuestionType()
@@ -74,8 +76,8 @@ def test_malformed_payload_names_the_field(raw, field, message):
 
 
 @pytest.mark.parametrize(("raw", "field", "message"), [
-    ({"matches": {"p9": "r1"}}, "response.matches", "Unknown premise: p9"),
-    ({"matches": {"p1": "r9"}}, "response.matches.p1", "Unknown response: r9"),
+    ({"matches": {"p9": "r1"}}, "response.matches", "Unknown premise."),
+    ({"matches": {"p1": "r9"}}, "response.matches.p1", "Unknown response."),
     ({"matches": {"p1": 3}}, "response.matches.p1.value", "Not a valid string"),
     ({"matches": ["p1", "r1"]}, "response.matches", "Not a valid mapping"),
     ({}, "response.matches", "Missing data"),
@@ -98,35 +100,37 @@ def test_response_from_form_reads_one_select_per_premise():
 def test_view_shuffles_responses_by_seed_and_hides_the_matches():
     item = payload({f"p{i}": f"r{i}" for i in range(6)},
                    responses=[f"r{i}" for i in range(8)])
-    hide = Tokens(5).hide
-    view = QT.learner_view(item, seed=5)
-    assert view == QT.learner_view(item, seed=5)
-    assert [p["id"] for p in view["premises"]] == [hide(f"p{i}") for i in range(6)]
+    tokens = page_tokens()
+    view, _ = present(QT, item, tokens)
+    assert view == present(QT, item, page_tokens())[0]
+    assert [p["id"] for p in view["premises"]] == \
+        [tokens.token("premise", f"p{i}") for i in range(6)]
     assert [p["text"] for p in view["premises"]] == [f"Regel p{i}" for i in range(6)]
     assert all(set(p) == {"id", "text"} for p in view["premises"])
-    assert sorted(r["id"] for r in view["responses"]) == sorted(hide(f"r{i}") for i in range(8))
-    orders = {tuple(r["text"] for r in QT.learner_view(item, seed=s)["responses"])
+    assert sorted(r["id"] for r in view["responses"]) == \
+        sorted(tokens.token("response", f"r{i}") for i in range(8))
+    orders = {tuple(r["text"] for r in present(QT, item, page_tokens(f"a{s}"))[0]["responses"])
               for s in range(10)}
     assert len(orders) > 1
     rewired = payload({f"p{i}": f"r{(i + 1) % 8}" for i in range(6)},
                       responses=[f"r{i}" for i in range(8)])
-    assert QT.learner_view(rewired, seed=5) == view
+    assert present(QT, rewired, page_tokens())[0] == view
 
 
 def test_the_page_never_sees_the_author_ids():
     """Premise p1 matching response r1 would give the key away: the page gets tokens."""
     item = payload({"p1": "r1", "p2": "r2"})
-    view = QT.learner_view(item, seed=4)
+    saved = {"matches": {"p1": "r1", "p2": "r3"}}
+    view, encoded = present(QT, item, page_tokens(), saved)
     shown = {x["id"] for x in view["premises"] + view["responses"]}
     assert not shown & {"p1", "p2", "r1", "r2", "r3"}
-    saved = {"matches": {"p1": "r1", "p2": "r3"}}
-    encoded = QT.encode_response(saved, item, seed=4)
-    assert QT.decode_response(encoded, item, seed=4) == saved
+    assert not set(encoded["matches"]) & {"p1", "p2"}
     form = {premise: [response] for premise, response in encoded["matches"].items()}
-    raw = QT.decode_response(QT.response_from_form(form), item, seed=4)
-    assert QT.load_response(raw, item) == saved
+    assert accept(QT, QT.response_from_form(form), item, page_tokens()) == saved
     with pytest.raises(ItemValidationError):
-        QT.load_response(QT.decode_response(encoded, item, seed=5), item)
+        accept(QT, encoded, item, page_tokens("another-attempt"))
+    with pytest.raises(ItemValidationError):
+        accept(QT, saved, item, page_tokens())
 
 
 def test_feedback_per_premise_and_solution():

@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.domain.questiontypes import ItemValidationError, Tokens
+from engine.domain.presentation import accept, present
+from engine.domain.questiontypes import ItemValidationError
+from engine.testing import page_tokens
 from plugins.ordering import OrderingQuestionType
 
 QT = OrderingQuestionType()
@@ -66,7 +68,7 @@ def test_malformed_payload_names_the_field(raw, field, message):
 
 
 @pytest.mark.parametrize(("raw", "message"), [
-    ({"order": ["a", "b", "c", "z"]}, "Unknown element: z"),
+    ({"order": ["a", "b", "c", "z"]}, "Unknown element."),
     ({"order": ["a", "b", "c"]}, "exactly one position"),
     ({"order": ["a", "b", "c", "d", "a"]}, "exactly one position"),
     ({"order": ["a", "a", "c", "d"]}, "exactly one position"),
@@ -106,33 +108,32 @@ def test_view_is_seeded_and_does_not_depend_on_the_key():
         item, reversed_key = payload(ids), payload(list(reversed(ids)))
         orders = set()
         for seed in range(60):
-            view = QT.learner_view(item, seed=seed)
-            hide = Tokens(seed).hide
+            tokens = page_tokens(f"attempt-{seed}")
+            view, _ = present(QT, item, tokens)
             shown = [e["id"] for e in view["elements"]]
-            assert sorted(shown) == sorted(hide(i) for i in ids)
+            assert sorted(shown) == sorted(tokens.token("element", i) for i in ids)
             assert all(set(e) == {"id", "text"} for e in view["elements"])
-            assert view == QT.learner_view(item, seed=seed)
-            assert view == QT.learner_view(reversed_key, seed=seed)
+            assert view == present(QT, item, page_tokens(f"attempt-{seed}"))[0]
+            assert view == present(QT, reversed_key, page_tokens(f"attempt-{seed}"))[0]
             orders.add(tuple(e["text"] for e in view["elements"]))
         assert len(orders) > 1
 
 
 def test_the_page_never_sees_the_author_ids():
     """Authors often name elements s1, s2, ... in the right order: the page gets tokens."""
-    view = QT.learner_view(ALL, seed=8)
-    assert not {e["id"] for e in view["elements"]} & {"a", "b", "c", "d"}
     saved = {"order": ["b", "a", "c", "d"]}
-    encoded = QT.encode_response(saved, ALL, seed=8)
+    view, encoded = present(QT, ALL, page_tokens(), saved)
+    assert not {e["id"] for e in view["elements"]} & {"a", "b", "c", "d"}
     assert set(encoded["order"]) == {e["id"] for e in view["elements"]}
-    assert QT.decode_response(encoded, ALL, seed=8) == saved
     # A form posted with the page's tokens reads back into the author's ids.
     form = {token: [str(n)] for n, token in enumerate(encoded["order"], start=1)}
-    raw = QT.decode_response(QT.response_from_form(form), ALL, seed=8)
-    assert QT.load_response(raw, ALL) == saved
-    # Another attempt (seed) has other tokens; a token of another item is refused.
-    assert QT.encode_response(saved, ALL, seed=9) != encoded
-    with pytest.raises(ItemValidationError, match="Unknown element"):
-        QT.load_response(QT.decode_response(encoded, ALL, seed=9), ALL)
+    assert accept(QT, QT.response_from_form(form), ALL, page_tokens()) == saved
+    # Another attempt has other tokens; its tokens and the author's ids are refused.
+    assert present(QT, ALL, page_tokens("other"), saved)[1] != encoded
+    with pytest.raises(ItemValidationError, match="did not offer"):
+        accept(QT, encoded, ALL, page_tokens("other"))
+    with pytest.raises(ItemValidationError, match="did not offer"):
+        accept(QT, saved, ALL, page_tokens())
 
 
 def test_feedback_and_solution():

@@ -211,7 +211,7 @@ def test_preview_answers_and_scores_without_storing(client, auth, db_session):
     page = client.get(f"/author/items/{uid}/preview").get_data(as_text=True)
     assert "weight" not in page.lower() or "expert weight" not in page  # no key before answering
     seed = re.search(r'name="seed" value="(\d+)"', page).group(1)
-    options = dict(re.findall(r'value="(x[0-9a-f]+)"[^>]*>\s*<label[^>]*>([^<]+)</label>', page))
+    options = dict(re.findall(r'value="(t[0-9a-f]+)"[^>]*>\s*<label[^>]*>([^<]+)</label>', page))
     best = next(token for token, text in options.items() if "meldt" in text)
     responses = db_session.scalar(select(Response.id).order_by(Response.id.desc()).limit(1))
     result = client.post(f"/author/items/{uid}/preview", data={

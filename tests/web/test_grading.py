@@ -31,9 +31,9 @@ def _views(client, attempt_id):
     return {item["type"]: item["view"] for item in data["items"]}
 
 
-def _token(options, text_start):
-    """The page's opaque id of the option whose text starts so."""
-    return next(o["id"] for o in options if o["text"].startswith(text_start))
+def _token(options, text_start, field="text"):
+    """The page's token of the option (source, statement...) whose text starts so."""
+    return next(o["id"] for o in options if o[field].startswith(text_start))
 
 
 def _answer_domain_items(client, attempt_id, justification="De minderjarige gaat voor."):
@@ -41,11 +41,13 @@ def _answer_domain_items(client, attempt_id, justification="De minderjarige gaat
     option = _token(views["ethics_dilemma"]["options"], "U meldt")
     assert put(f"/api/attempts/{attempt_id}/answers/{pos['ethics_dilemma']}",
                json={"option": option, "justification": justification}).status_code == 200
-    report = _token(views["coi_exercise"]["sources"], "")  # sources keep the author's order
+    coi = views["coi_exercise"]
+    report = _token(coi["sources"], "Veiligheidsrapport", "title")
+    fire, soldiers = (_token(coi["statements"], text) for text in ("De markt", "De brand"))
     assert put(f"/api/attempts/{attempt_id}/answers/{pos['coi_exercise']}",
                json={"sources": [report], "statements": {
-                   "st1": {"verdict": "corroborated", "source": report},
-                   "st2": {"verdict": "not_addressed"}}}).status_code == 200
+                   fire: {"verdict": "corroborated", "source": report},
+                   soldiers: {"verdict": "not_addressed"}}}).status_code == 200
     path = []
     for start in ("U stelt iedereen", "U legt uit"):  # a scenario grows one step at a time
         view = _views(client, attempt_id)["interview_scenario"]

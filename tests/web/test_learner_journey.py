@@ -8,6 +8,7 @@ import re
 
 from pypdf import PdfReader
 
+from engine.domain.tokens import FOREIGN_MESSAGE
 from tests.helpers import DEMO_MODULE, answer_all, demo_items, start_attempt
 
 
@@ -127,10 +128,10 @@ def test_plain_form_saves_answers_without_javascript(client, auth):
     again = client.get(f"/api/attempts/{attempt_id}").get_json()
     assert again["items"][0]["answer"] == {"choices": [option]}
     assert again["items"][0]["sequence"] == 1
-    # Unticking everything and saving clears the answer.
+    # Unticking everything and saving clears the answer: the question is unanswered again.
     client.post(f"/attempts/{attempt_id}/save", data={"action": "save", "item-0.seq": "1"})
     cleared = client.get(f"/api/attempts/{attempt_id}").get_json()
-    assert cleared["items"][0]["answer"] == {"choices": []}
+    assert cleared["items"][0]["answer"] is None and cleared["items"][0]["sequence"] == 2
 
 
 def test_a_stale_window_cannot_overwrite_a_newer_answer(client, auth):
@@ -179,8 +180,9 @@ def test_malformed_answer_is_refused_and_loses_nothing(client, auth):
     attempt_id = start_attempt(client)
     answer_all(client, attempt_id, correct=True, limit=1)
     bad = client.put(f"/api/attempts/{attempt_id}/answers/0", json={"choices": ["nope"]})
-    assert bad.status_code == 422 and "Unknown option" in bad.get_json()["error"]
-    assert bad.get_json()["fields"] == {"response.choices": "Unknown option: nope."}
+    assert bad.status_code == 422 and "did not offer" in bad.get_json()["error"]
+    assert bad.get_json()["fields"] == {"response": FOREIGN_MESSAGE}
+    assert "nope" not in bad.get_data(as_text=True)
     data = client.get(f"/api/attempts/{attempt_id}").get_json()
     assert data["items"][0]["answer"]["choices"] != ["nope"]
     assert client.put(f"/api/attempts/{attempt_id}/answers/99", json={"choices": []}

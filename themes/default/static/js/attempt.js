@@ -23,6 +23,15 @@
     statusEl.classList.toggle("error", !!isError);
   }
 
+  // The question navigator follows the saves: an emptied answer is no answer.
+  function mark(position, answered) {
+    var link = document.getElementById("nav-" + position);
+    if (!link) { return; }
+    link.className = answered ? "answered" : "open";
+    var hidden = link.querySelector(".visually-hidden");
+    if (hidden) { hidden.textContent = ": " + (answered ? text.answered : text.unanswered); }
+  }
+
   function busy() { return Object.keys(queued).length + Object.keys(inFlight).length > 0; }
 
   function seqInput(position) {
@@ -67,6 +76,7 @@
         delete inFlight[position];
         if (resp.ok) {
           if (seq && body.sequence !== undefined) { seq.value = body.sequence; }
+          if (body.answered !== undefined) { mark(position, body.answered); }
         } else if (resp.status >= 500) {
           throw new Error("HTTP " + resp.status);
         } else {
