@@ -43,15 +43,6 @@ def page_stem(stem: str) -> str:
     return re.sub(r"\s+", " ", stem.replace("*", "")).strip()[:60]
 
 
-def demo_items() -> dict[str, dict]:
-    """The items of the demo assessment."""
-    module = yaml.safe_load((ROOT / "item_bank" / "modules" / f"{DEMO_MODULE}.yaml")
-                            .read_text(encoding="utf-8"))
-    uids = next(a["items"] for a in module["assessments"] if a["id"] == DEMO_ASSESSMENT)
-    items = bank_items()
-    return {uid: items[uid] for uid in uids}
-
-
 def start_attempt(client, assessment: str = DEMO_ASSESSMENT) -> int:
     response = client.post(f"/assessments/{assessment}/start")
     assert response.status_code == 302, response.get_data(as_text=True)

@@ -164,6 +164,6 @@ def test_a_blueprint_the_bank_cannot_fill_is_refused_with_the_row_named(bank_cop
         read_bank(bank_copy, QT)
     problems = [p for p in excinfo.value.problems if p.item == "te-groot"]
     assert len(problems) == 1
-    assert problems[0].field == "assessments.1.blueprint.1"
+    assert problems[0].field == "assessments.2.blueprint.1"
     assert "of the 150 items" in problems[0].message
     assert "area 'Financieel beheer'" in problems[0].message

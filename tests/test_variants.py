@@ -19,7 +19,7 @@ QT = build_registries(build_plugin_manager(autoload=False)).question_types
 
 
 def _original():
-    items = yaml.safe_load((ROOT / "item_bank" / "items" / "persoonlijk-onderhoud-basis.yaml")
+    items = yaml.safe_load((ROOT / "item_bank" / "items" / "standaard-algemeen.yaml")
                            .read_text(encoding="utf-8"))["items"]
     return items[0]
 
@@ -57,7 +57,7 @@ def test_shape_errors_catch_a_changed_key():
 
 def test_a_variant_with_another_key_is_refused_naming_file_item_and_field(bank_copy):
     variant = _variant(_original())
-    variant["payload"]["options"][1]["correct"] = True
+    variant["payload"]["options"][1]["correct"] = not variant["payload"]["options"][1]["correct"]
     _write(bank_copy, [variant])
     with pytest.raises(ItemBankError) as excinfo:
         read_bank(bank_copy, QT)
@@ -69,12 +69,18 @@ def test_a_variant_with_another_key_is_refused_naming_file_item_and_field(bank_c
 def test_an_english_learner_gets_the_english_variant_with_the_same_key(bank_copy, tmp_path):
     item = _original()
     _write(bank_copy, [_variant(item)])
+    # An assessment of its own that shows the review after submission (the demo
+    # certification test shows no keys until the last attempt).
+    (bank_copy / "modules" / "zz-variant.yaml").write_text(yaml.safe_dump({
+        "id": "variant-test", "title": "Variant", "language": "nl", "assessments": [
+            {"id": "variant-toets", "title": "Variant", "pass_mark": 50,
+             "items": [item["id"]]}]}), encoding="utf-8")
     url = "sqlite:///" + str(tmp_path / "variants.sqlite3")
     prepare_database(url, ITEM_BANK_PATH=str(bank_copy))
     app = make_app(url, ITEM_BANK_PATH=str(bank_copy))
     client = app.test_client()
     Auth(app, client).login()
-    attempt_id = start_attempt(client)  # the test client asks for English
+    attempt_id = start_attempt(client, "variant-toets")  # the test client asks for English
     data = client.get(f"/api/attempts/{attempt_id}").get_json()
     entry = next(e for e in data["items"] if e["title"] == "Introductions at the opening")
     assert entry["stem"] == "How do you open the interview?"

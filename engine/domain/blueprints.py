@@ -116,14 +116,24 @@ def shortfalls(rows: Iterable[Row], items: Iterable[Candidate]) -> list[Shortfal
     return short
 
 
+#: how much an item the learner has seen already weighs against drawing it again
+SEEN_PENALTY = 1_000_000
+
+
 def assemble(rows: Iterable[Row], items: Iterable[Candidate], *, seed: int,
-             exposure: Mapping[str, int] | None = None) -> Assembly:
-    """A form for one attempt. Raises ValueError naming the short rows if none exists."""
+             exposure: Mapping[str, int] | None = None,
+             seen: Iterable[str] = ()) -> Assembly:
+    """A form for one attempt. Raises ValueError naming the short rows if none exists.
+
+    Items in ``seen`` (the learner's earlier forms) are drawn only when nothing else fills a
+    slot, so a second attempt is a parallel form as far as the bank allows."""
     rows, items = list(rows), list(items)
     exposure = exposure or {}
+    seen = set(seen)
     rng = random.Random(seed)
     # Least drawn first; the seed breaks ties, so forms differ between attempts.
-    order = {i.uid: exposure.get(i.uid, 0) + rng.random() for i in items}
+    order = {i.uid: exposure.get(i.uid, 0) + rng.random()
+             + (SEEN_PENALTY if i.uid in seen else 0) for i in items}
     matched, slots = _match(rows, items, order)
     if len(matched) < len(slots):
         missing = shortfalls(rows, items)

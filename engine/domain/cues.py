@@ -16,7 +16,9 @@ classic flaws (Haladyna, Downing and Rodriguez 2002; Moreno, Martínez and Muñi
 - ``key_position`` (the bank as a whole): keys pile up in one position of the authored order.
 
 A *cue strategy* answers every item from such cues alone: always the longest option, the
-option that repeats the stem, avoid absolutes, the most frequent key position. Its
+option that repeats the stem, avoid absolutes, the most frequent key position (and the
+overcorrections of an author who knows these rules: the shortest option, the one least like
+the stem, the one with the absolute word). Its
 *expected score* is computed exactly from the type's own scoring (ties are shared evenly);
 items a strategy cannot read are guessed. The cue score of an assessment is the best
 strategy's expected percentage over the forms it can draw; ``chance`` is what blind guessing
@@ -32,42 +34,50 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from engine.domain.text import N_
+
 #: What each flag means, for trainers (translated through the catalogs where shown).
 FLAGS: dict[str, tuple[str, str]] = {
     "longest_key": (
-        "The key is the longest option",
-        "Test-wise learners choose the longest, most qualified option. Make a distractor as "
-        "long and as careful as the key, or shorten the key."),
+        N_("The key is the longest option"),
+        N_("Test-wise learners choose the longest, most qualified option. Make a distractor "
+           "as long and as careful as the key, or shorten the key.")),
     "repeated_options": (
-        "Options repeat or overlap",
-        "Two options say the same, or one contains the other: a learner can rule both out "
-        "(or in) without knowing the answer. Make every option say something different."),
+        N_("Options repeat or overlap"),
+        N_("Two options say the same, or one contains the other: a learner can rule both "
+           "out (or in) without knowing the answer. Make every option say something "
+           "different.")),
     "all_or_none": (
-        "“All of the above” or “none of the above”",
-        "Such options can be found by checking two options only, and they reward partial "
-        "knowledge. Replace them with a real alternative."),
+        N_("“All of the above” or “none of the above”"),
+        N_("Such options can be found by checking two options only, and they reward partial "
+           "knowledge. Replace them with a real alternative.")),
     "absolutes_in_distractors": (
-        "Absolute words only in distractors",
-        "Words such as always, never, only or altijd, nooit, uitsluitend mark a distractor: "
-        "learners learn that absolute statements are rarely right. Use them in the key too, "
-        "or in none of the options."),
+        N_("Absolute words only in distractors"),
+        N_("Words such as always, never, only or altijd, nooit, uitsluitend mark a "
+           "distractor: learners learn that absolute statements are rarely right. Use them "
+           "in the key too, or in none of the options.")),
     "stem_words_in_key": (
-        "Words of the stem repeated only in the key",
-        "The key echoes the wording of the question and no distractor does: a learner can "
-        "match words instead of knowing the answer. Reword the key or let distractors echo "
-        "the stem too."),
+        N_("Words of the stem repeated only in the key"),
+        N_("The key echoes the wording of the question and no distractor does: a learner "
+           "can match words instead of knowing the answer. Reword the key or let distractors "
+           "echo the stem too.")),
     "key_position": (
-        "Keys pile up in one position",
-        "Across the bank, the key is in the same position of the authored order far more "
-        "often than chance: where options are not shuffled, learners can guess by position."),
+        N_("Keys pile up in one position"),
+        N_("Across the bank, the key is in the same position of the authored order far more "
+           "often than chance: where options are not shuffled, learners can guess by "
+           "position.")),
 }
 
 #: Cue strategies, by name, with what they do (for the settings page).
 STRATEGIES: dict[str, str] = {
-    "longest": "always choose the longest option",
-    "stem": "choose the option that repeats most words of the question",
-    "absolutes": "rule out options with absolute words; choose “all of the above” when offered",
-    "position": "choose the position where keys are most often found",
+    "longest": N_("always choose the longest option"),
+    "shortest": N_("always choose the shortest option"),
+    "stem": N_("choose the option that repeats most words of the question"),
+    "unlike_stem": N_("choose the option that repeats fewest words of the question"),
+    "absolutes": N_("rule out options with absolute words; choose “all of the above” when "
+                    "offered"),
+    "absolute": N_("choose an option with an absolute word (always, never, only…)"),
+    "position": N_("choose the position where keys are most often found"),
 }
 
 _ALL_OR_NONE = re.compile(
@@ -278,10 +288,25 @@ def _longest(item: CueItem, _context: dict) -> list[float]:
     return [float(_length(o.text)) for o in item.options]
 
 
+def _shortest(item: CueItem, _context: dict) -> list[float]:
+    # Authors who know the longest-option rule may overcorrect: the key becomes the shortest.
+    return [-float(_length(o.text)) for o in item.options]
+
+
 def _stem(item: CueItem, _context: dict) -> list[float]:
     stem = _content_words(item.stem, item.language)
     return [float(len(_shared(stem, _content_words(o.text, item.language))))
             for o in item.options]
+
+
+def _unlike_stem(item: CueItem, context: dict) -> list[float]:
+    # The overcorrection of the stem cue: keys kept apart from the question's wording.
+    return [-p for p in _stem(item, context)]
+
+
+def _absolute(item: CueItem, _context: dict) -> list[float]:
+    # The overcorrection of the absolutes cue: absolute words kept for the key.
+    return [1.0 if _absolutes(o.text, item.language) else 0.0 for o in item.options]
 
 
 def _absolute_free(item: CueItem, _context: dict) -> list[float]:
@@ -305,7 +330,8 @@ def _position(item: CueItem, context: dict) -> list[float] | None:
 
 
 PREFERENCES: dict[str, Preference] = {
-    "longest": _longest, "stem": _stem, "absolutes": _absolute_free, "position": _position,
+    "longest": _longest, "shortest": _shortest, "stem": _stem, "unlike_stem": _unlike_stem,
+    "absolutes": _absolute_free, "absolute": _absolute, "position": _position,
 }
 
 

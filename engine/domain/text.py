@@ -31,3 +31,24 @@ SCHEMA_MESSAGES = (
     N_("Unknown field."), N_("Field may not be null."), N_("Shorter than minimum length 1."),
     N_("Not a valid list."), N_("Not a valid mapping type."),
 )
+
+
+class Message:
+    """A message with values, translated where it is shown: ``gettext(m.text, **m.params)``;
+    ``str(m)`` is the English text, for logs and the command line."""
+
+    def __init__(self, text: str, **params: object):
+        self.text, self.params = text, params
+
+    def __str__(self) -> str:
+        return self.text % self.params if self.params else self.text
+
+    def __repr__(self) -> str:
+        return f"Message({str(self)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Message) and (self.text, self.params) == (other.text,
+                                                                           other.params)
+
+    def __hash__(self) -> int:
+        return hash(str(self))

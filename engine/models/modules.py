@@ -60,6 +60,9 @@ class Assessment(Base):
     # Hours a learner waits after an attempt before starting the next one.
     cooling_off_hours: Mapped[int | None] = mapped_column(Integer)
     shuffle: Mapped[bool] = mapped_column(default=False)
+    # Practice: for learning, not for the record; counts toward neither the module's
+    # completion nor a certificate.
+    practice: Mapped[bool] = mapped_column(default=False)
     # When the learner sees keys and feedback: immediate | after_submission | after_attempts
     # (once the learner's last attempt is used, or the assessment closed) | after_close |
     # never (scores per outcome only)

@@ -76,7 +76,9 @@ class BlueprintRowSchema(Schema):
             raise ValidationError("Give either `outcomes` or an `area`.", "outcomes")
 
 
-FEEDBACK_POLICIES = ("immediate", "after_submission", "after_close")
+#: when a learner sees keys and feedback: at once per question, after each submission, once
+#: the learner's attempts are used up (or the assessment closed), after the close, never
+FEEDBACK_POLICIES = ("immediate", "after_submission", "after_attempts", "after_close", "never")
 
 
 class AssessmentSchema(Schema):
@@ -91,7 +93,10 @@ class AssessmentSchema(Schema):
     time_limit = fields.Integer(load_default=None, validate=validate.Range(min=1, max=1440),
                                 metadata={"description": "minutes"})
     attempts = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100))
+    cooling_off = fields.Integer(load_default=None, validate=validate.Range(min=1, max=8760),
+                                 metadata={"description": "hours between attempts"})
     shuffle = fields.Boolean(load_default=False)
+    practice = fields.Boolean(load_default=False)
     feedback = fields.String(load_default="after_submission",
                              validate=validate.OneOf(FEEDBACK_POLICIES))
     opens = fields.AwareDateTime(load_default=None)

@@ -204,6 +204,7 @@ def read_bank(root: Path | str, question_types) -> Bank:
             bank.schemes.append(scheme)
 
     assessments: set[str] = set()
+    placed: list[tuple] = []  # (file, node, field, assessment) for the certification check
     module_ids: dict[str, str] = {}
     for path in sorted((root / "modules").glob("*.yaml")):
         name = _relative(path, root)
@@ -246,6 +247,7 @@ def read_bank(root: Path | str, question_types) -> Bank:
             if assessment["blueprint"]:
                 problems.extend(_blueprint_problems(assessment, where, name, node, bank.items,
                                                     outcomes, question_types))
+            placed.append((name, node, where, assessment))
             if assessment["scheme"] and assessment["scheme"] not in scheme_ids:
                 problems.append(Problem(name, f"No scheme {assessment['scheme']!r} in the bank.",
                                         item=assessment["id"], field=f"{where}.scheme",
@@ -257,9 +259,52 @@ def read_bank(root: Path | str, question_types) -> Bank:
                 problems.append(Problem(f"schemes/{scheme['id']}.yaml",
                                         f"No assessment {uid!r} in any module.",
                                         item=scheme["id"], field="requires.assessments"))
+    if not problems:
+        problems.extend(_certification_problems(bank, placed, outcomes, question_types))
     if problems:
         raise ItemBankError(problems)
     return bank
+
+
+def _certification_problems(bank: Bank, placed: list[tuple], outcomes, question_types):
+    """Assessments that count toward a scheme but are not safe for certification, and other
+    assessments that would show items kept for certification."""
+    from engine.domain.blueprints import shortfalls
+    from engine.services import integrity
+    from engine.services.blueprints import candidates, rows_of
+
+    required = {uid: scheme["id"] for scheme in bank.schemes
+                for uid in scheme["requires"].get("assessments", [])}
+    items = {item["id"]: item for item in bank.items}
+    pool = candidates(bank.items, outcomes)
+    counting = {assessment["id"]: assessment["scheme"] or required[assessment["id"]]
+                for _name, _node, _where, assessment in placed
+                if assessment["scheme"] or assessment["id"] in required}
+    kept = integrity.secured([a for *_rest, a in placed if a["id"] in counting], pool)
+    problems = []
+    for name, node, where, assessment in placed:
+        scheme = counting.get(assessment["id"])
+        if scheme:
+            for message in integrity.evaluate(assessment, items, pool,
+                                              question_types).problems:
+                problems.append(Problem(
+                    name, f"Counts toward the scheme {scheme!r} but is not safe for "
+                    f"certification: {message}", item=assessment["id"], field=where,
+                    line=_line(node, where)))
+            continue
+        for message in integrity.shared_with_certification(assessment, kept):
+            problems.append(Problem(name, str(message), item=assessment["id"],
+                                    field=f"{where}.items", line=_line(node, f"{where}.items")))
+        if assessment["blueprint"]:
+            rows = rows_of(assessment["blueprint"])
+            for short in shortfalls(rows, [c for c in pool if c.uid not in kept]):
+                field = f"{where}.blueprint.{short.row}"
+                problems.append(Problem(
+                    name, f"Without the items kept for certification, the bank has "
+                    f"{short.available} of the {short.needed} items this row needs "
+                    f"({rows[short.row].describe()}): {short.missing} short.",
+                    item=assessment["id"], field=field, line=_line(node, field)))
+    return problems
 
 
 def _blueprint_problems(assessment, where, name, node, items, outcomes, question_types):

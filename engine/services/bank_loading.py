@@ -181,7 +181,9 @@ def _load_module(session: Session, data: dict, report: LoadReport) -> None:
         assessment.outcome_pass_mark = spec.get("outcome_pass_mark")
         assessment.time_limit_minutes = spec.get("time_limit")
         assessment.attempts_allowed = spec.get("attempts")
+        assessment.cooling_off_hours = spec.get("cooling_off")
         assessment.shuffle = spec.get("shuffle", False)
+        assessment.practice = spec.get("practice", False)
         assessment.feedback_policy = spec.get("feedback", "after_submission")
         assessment.opens_at, assessment.closes_at = spec.get("opens"), spec.get("closes")
 

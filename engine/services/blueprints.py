@@ -39,9 +39,12 @@ def published_candidates(session: Session) -> list[Candidate]:
             for uid, codes, level, qtype in rows]
 
 
-def check(session: Session, blueprint: list[dict]) -> list[Shortfall]:
-    """Rows of a blueprint the published bank cannot fill (empty: it can)."""
-    return shortfalls(rows_of(blueprint), published_candidates(session))
+def check(session: Session, blueprint: list[dict], *,
+          exclude: Iterable[str] = ()) -> list[Shortfall]:
+    """Rows of a blueprint the published bank (but the items in ``exclude``) cannot fill."""
+    exclude = set(exclude)
+    return shortfalls(rows_of(blueprint), [c for c in published_candidates(session)
+                                           if c.uid not in exclude])
 
 
 def exposure(session: Session, assessment_id: int) -> dict[str, int]:
@@ -58,10 +61,22 @@ def exposure(session: Session, assessment_id: int) -> dict[str, int]:
     return counts
 
 
-def draw(session: Session, assessment_id: int, blueprint: list[dict], seed: int) -> Assembly:
-    """A form for a new attempt, preferring the items drawn least so far."""
-    return assemble(rows_of(blueprint), published_candidates(session), seed=seed,
-                    exposure=exposure(session, assessment_id))
+def draw(session: Session, assessment_id: int, blueprint: list[dict], seed: int, *,
+         user_id: int | None = None, exclude: Iterable[str] = ()) -> Assembly:
+    """A form for a new attempt: items the learner has not met in this assessment first,
+    then those drawn least so far; never the items in ``exclude``."""
+    exclude = set(exclude)
+    seen: set[str] = set()
+    if user_id is not None:
+        version_ids = {v for form in session.scalars(select(Attempt.form).where(
+            Attempt.assessment_id == assessment_id, Attempt.user_id == user_id)) for v in form}
+        if version_ids:
+            seen = set(session.scalars(select(Item.uid).join(
+                ItemVersion, ItemVersion.item_id == Item.id).where(
+                ItemVersion.id.in_(version_ids))))
+    candidates = [c for c in published_candidates(session) if c.uid not in exclude]
+    return assemble(rows_of(blueprint), candidates, seed=seed,
+                    exposure=exposure(session, assessment_id), seen=seen)
 
 
 

@@ -22,7 +22,7 @@ from engine.domain.questiontypes import call
 from engine.domain.tokens import ItemTokens
 from engine.models import Assessment, Attempt, Item, ItemVersion, Module, Response, User, utcnow
 from engine.plugins import Plugins
-from engine.services import blueprints, results
+from engine.services import blueprints, integrity, results
 
 # Requests in flight when the time runs out still count: a save this late is accepted.
 GRACE = timedelta(seconds=3)
@@ -105,11 +105,17 @@ def tokens_for(attempt: Attempt, position: int, secret: bytes) -> ItemTokens:
     return ItemTokens(secret=secret, salt=attempt.token_salt, position=position)
 
 
-def _form(session: Session, assessment: Assessment, seed: int) -> tuple[list, list | None]:
-    """Item version ids for a new attempt, and the points of each (None: the item's own)."""
+def _form(session: Session, assessment: Assessment, seed: int,
+          user: User) -> tuple[list, list | None]:
+    """Item version ids for a new attempt, and the points of each (None: the item's own).
+    A blueprint draws a parallel form: items this learner met before come last."""
     if assessment.blueprint:
+        # Items kept for certification are drawn only by the assessments they are kept for.
+        kept = {} if integrity.counts_toward(session, assessment.uid) else \
+            integrity.secured_in_db(session)
         try:
-            drawn = blueprints.draw(session, assessment.id, assessment.blueprint, seed)
+            drawn = blueprints.draw(session, assessment.id, assessment.blueprint, seed,
+                                    user_id=user.id, exclude=kept)
         except ValueError as exc:
             raise DeliveryError(f"This assessment cannot start: {exc}") from None
         uids, rows = drawn.uids, drawn.rows
@@ -145,7 +151,7 @@ def start_attempt(session: Session, user: User, assessment: Assessment,
     if reason:
         raise DeliveryError(reason)
     seed = secrets.randbelow(2**31)
-    form, points = _form(session, assessment, seed)
+    form, points = _form(session, assessment, seed, user)
     started = utcnow()
     deadline = None
     if assessment.time_limit_minutes:

@@ -89,7 +89,7 @@ def progress(session: Session, user: User, module: Module) -> Progress:
     lesson_uids = {lesson.uid for lesson in module.lessons}
     seen = set(session.scalars(select(LessonView.lesson_uid).where(
         LessonView.user_id == user.id, LessonView.module_id == module.id)))
-    assessment_ids = [a.id for a in module.assessments]
+    assessment_ids = [a.id for a in module.assessments if not a.practice]
     passed = set(session.scalars(select(Attempt.assessment_id).where(
         Attempt.user_id == user.id, Attempt.passed.is_(True),
         Attempt.assessment_id.in_(assessment_ids)))) if assessment_ids else set()

@@ -16,7 +16,19 @@ from sqlalchemy.orm import Session
 from engine.domain.questiontypes import flatten_errors
 from engine.models import Assessment, Lesson, Module
 from engine.schemas.bank import AssessmentSchema, LessonSchema
-from engine.services import blueprints
+from engine.services import blueprints, integrity
+
+
+class UserMessages(str):
+    """Why an assessment cannot count toward its schemes: the English text (a str, for the
+    command line and logs), with the schemes and messages for a translated page."""
+
+    def __new__(cls, schemes: list[str], messages: list):
+        text = (f"This assessment counts toward {', '.join(schemes)} and cannot with these "
+                "settings: " + " ".join(str(m) for m in messages))
+        made = super().__new__(cls, text)
+        made.schemes, made.messages = schemes, messages
+        return made
 
 
 class ModuleEditError(ValueError):
@@ -36,21 +48,27 @@ def assessment_spec(assessment: Assessment) -> dict:
         spec["items"] = list(assessment.item_uids)
     optional = {"outcome_pass_mark": assessment.outcome_pass_mark,
                 "time_limit": assessment.time_limit_minutes,
-                "attempts": assessment.attempts_allowed, "scheme": assessment.scheme_uid,
+                "attempts": assessment.attempts_allowed,
+                "cooling_off": assessment.cooling_off_hours, "scheme": assessment.scheme_uid,
                 "opens": assessment.opens_at, "closes": assessment.closes_at}
     spec.update({k: v for k, v in optional.items() if v is not None})
     if assessment.shuffle:
         spec["shuffle"] = True
+    if assessment.practice:
+        spec["practice"] = True
     if assessment.feedback_policy != "after_submission":
         spec["feedback"] = assessment.feedback_policy
     return spec
 
 
 def update_assessment(session: Session, assessment: Assessment, data: dict,
-                      known_types: set[str]) -> None:
+                      question_types) -> None:
     """Validate and save an assessment's settings and blueprint.
 
-    Refused, with the rows named, when the published bank cannot fill the blueprint."""
+    Refused, with the rows named, when the published bank cannot fill the blueprint; and,
+    for an assessment that counts toward a certification scheme, when the new settings are
+    not safe for certification (engine.services.integrity), with every reason."""
+    known_types = set(question_types.entries)
     spec = {"id": assessment.uid, **data}
     try:
         clean = AssessmentSchema().load(spec)
@@ -61,13 +79,21 @@ def update_assessment(session: Session, assessment: Assessment, data: dict,
         unknown = [t for t in row["types"] if t not in known_types]
         if unknown:
             errors[f"blueprint.{index}.types"] = "Unknown question type: " + ", ".join(unknown)
+    schemes = integrity.counts_toward(session, assessment.uid)
+    kept = {} if schemes else integrity.secured_in_db(session)
+    for problem in integrity.shared_with_certification(clean, kept):
+        errors["items"] = problem
     if clean["blueprint"] and not errors:
         rows = blueprints.rows_of(clean["blueprint"])
-        for short in blueprints.check(session, clean["blueprint"]):
+        for short in blueprints.check(session, clean["blueprint"], exclude=kept):
             errors[f"blueprint.{short.row}"] = (
                 f"Row {short.row + 1} ({rows[short.row].describe()}): the bank has "
                 f"{short.available} of the {short.needed} published items it needs, "
                 f"{short.missing} short.")
+    if schemes and not errors:
+        report = integrity.evaluate_spec(session, question_types, clean)
+        if report.problems:
+            errors["certification"] = UserMessages(schemes, report.problems)
     if errors:
         raise ModuleEditError(errors)
     assessment.title, assessment.pass_mark = clean["title"], clean["pass_mark"]
@@ -77,7 +103,9 @@ def update_assessment(session: Session, assessment: Assessment, data: dict,
                             for row in clean["blueprint"]] if clean["blueprint"] else None
     assessment.time_limit_minutes, assessment.attempts_allowed = \
         clean["time_limit"], clean["attempts"]
+    assessment.cooling_off_hours = clean["cooling_off"]
     assessment.shuffle, assessment.feedback_policy = clean["shuffle"], clean["feedback"]
+    assessment.practice = clean["practice"]
     assessment.opens_at, assessment.closes_at = clean["opens"], clean["closes"]
     session.commit()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from engine.domain.outcomes import sort_key
@@ -110,13 +110,27 @@ def outcomes_below_mark(attempt: Attempt) -> list[str]:
             if r["possible"] and 100 * r["earned"] / r["possible"] + 1e-9 < mark]
 
 
-def may_review(attempt: Attempt, now: datetime | None = None) -> bool:
-    """Whether the feedback policy lets the learner see keys and feedback of this attempt."""
+def may_review(session: Session, attempt: Attempt, now: datetime | None = None) -> bool:
+    """Whether the feedback policy lets the learner see keys and feedback of this attempt:
+    ``after_attempts`` once the learner cannot start another attempt (all used, or the
+    assessment closed), ``after_close`` once it closed, ``never`` never."""
     if attempt.status == "in_progress":
         return False
     assessment = attempt.assessment
-    if assessment.feedback_policy == "after_close":
-        return assessment.closes_at is not None and (now or utcnow()) >= assessment.closes_at
+    policy = assessment.feedback_policy
+    closed = assessment.closes_at is not None and (now or utcnow()) >= assessment.closes_at
+    if policy == "never":
+        return False
+    if policy == "after_close":
+        return closed
+    if policy == "after_attempts":
+        if closed:
+            return True
+        if assessment.attempts_allowed is None:
+            return False
+        used = session.scalar(select(func.count()).select_from(Attempt).where(
+            Attempt.user_id == attempt.user_id, Attempt.assessment_id == assessment.id))
+        return used >= assessment.attempts_allowed
     return True
 
 

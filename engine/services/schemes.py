@@ -9,7 +9,34 @@ from sqlalchemy.orm import Session
 from engine.domain.questiontypes import flatten_errors
 from engine.models import Assessment, Module, Outcome, Scheme, User
 from engine.schemas.bank import SchemeSchema
-from engine.services import audit
+from engine.services import audit, integrity
+
+
+class AssessmentRefusal(str):
+    """Assessments a scheme refuses, each with its reasons; the English text as a str, the
+    parts for a translated page (``refused``: assessment uid -> messages)."""
+
+    def __new__(cls, refused: dict[str, list]):
+        text = " ".join(f"{uid} cannot count toward a certificate: "
+                        + " ".join(str(m) for m in messages)
+                        for uid, messages in refused.items())
+        made = super().__new__(cls, text)
+        made.refused = refused
+        return made
+
+
+def unsafe_assessments(session: Session, question_types, uids: list[str]) -> dict[str, list]:
+    """The assessments among ``uids`` that may not count toward a certificate, with why."""
+    refused = {}
+    for uid in uids:
+        assessment = session.scalar(select(Assessment).where(Assessment.uid == uid))
+        if assessment is None:
+            continue
+        report = integrity.evaluate_spec(session, question_types,
+                                         integrity.assessment_spec(assessment))
+        if report.problems:
+            refused[uid] = report.problems
+    return refused
 
 
 class SchemeError(ValueError):
@@ -27,9 +54,11 @@ def get_scheme(session: Session, uid: str) -> Scheme | None:
 
 
 def save_scheme(session: Session, officer: User, data: dict,
-                scheme: Scheme | None = None) -> Scheme:
+                scheme: Scheme | None = None, *, question_types=None) -> Scheme:
     """Create or change a scheme. A change raises its version: certificates keep the version
-    they were issued under. Refuses unknown outcomes, assessments and modules."""
+    they were issued under. Refuses unknown outcomes, assessments and modules, and (given the
+    ``question_types``) assessments that are not safe for certification, with the reasons
+    (engine.services.integrity)."""
     try:
         clean = SchemeSchema().load(data)
     except ValidationError as exc:
@@ -52,6 +81,13 @@ def save_scheme(session: Session, officer: User, data: dict,
             sorted(set(requires["modules"]) - modules))
     if scheme is None and get_scheme(session, clean["id"]):
         errors["id"] = "A scheme with this id exists."
+    if question_types is not None and "requires.assessments" not in errors:
+        named = list(requires["assessments"]) + [uid for uid in session.scalars(
+            select(Assessment.uid).where(Assessment.scheme_uid == clean["id"]))
+            if uid not in requires["assessments"]]
+        refused = unsafe_assessments(session, question_types, named)
+        if refused:
+            errors["requires.assessments"] = AssessmentRefusal(refused)
     if errors:
         raise SchemeError(errors)
     if scheme is None:

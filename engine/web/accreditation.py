@@ -101,7 +101,8 @@ def scheme_form(uid: str | None):
         if scheme is not None:
             data["id"] = scheme.uid
         try:
-            saved = schemes.save_scheme(session, current_user, data, scheme)
+            saved = schemes.save_scheme(session, current_user, data, scheme,
+                                         question_types=plugins().question_types)
         except schemes.SchemeError as exc:
             errors = exc.errors
         else:

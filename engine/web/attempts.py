@@ -181,7 +181,7 @@ def result(attempt_id: int):
         return redirect(url_for("learner.attempt", attempt_id=attempt.id))
     outcomes = frameworks.outcome_texts(session, list(attempt.outcome_results or {}))
     certificate = certification.issue_for_attempt(session, attempt) if attempt.passed else None
-    allowed = results.may_review(attempt)
+    allowed = results.may_review(session, attempt)
     return render_template(
         "learner/result.html", attempt=attempt, outcomes=outcomes, certificate=certificate,
         review=results.review(session, plugins(), attempt) if allowed else None,

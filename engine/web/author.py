@@ -16,12 +16,14 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from engine.domain import cues
 from engine.services import (
     bank_queries,
     blueprints,
     coverage,
     delivery,
     frameworks,
+    integrity,
     modules_admin,
     reviews,
 )
@@ -170,8 +172,9 @@ def assessment(uid: str):
         form = request.form
         data = {key: form.get(key, "").strip() or None
                 for key in ("title", "pass_mark", "outcome_pass_mark", "time_limit", "attempts",
-                            "opens", "closes")}
+                            "cooling_off", "opens", "closes")}
         data["shuffle"] = "shuffle" in form
+        data["practice"] = "practice" in form
         data["feedback"] = form.get("feedback", "after_submission")
         if assessment.scheme_uid:
             data["scheme"] = assessment.scheme_uid
@@ -182,7 +185,7 @@ def assessment(uid: str):
         data = {k: v for k, v in data.items() if v is not None}
         try:
             modules_admin.update_assessment(session, assessment, data,
-                                            set(plugins().question_types.entries))
+                                            plugins().question_types)
         except modules_admin.ModuleEditError as exc:
             errors = exc.errors
             spec = {**spec, **data}
@@ -190,8 +193,13 @@ def assessment(uid: str):
             flash(_("The assessment is saved."), "info")
             return redirect(url_for("author.module", uid=assessment.module.uid))
     areas = frameworks.areas(session)
+    # The saved settings: their cue score and whether they may count toward a certificate.
+    checked = integrity.evaluate_spec(session, plugins().question_types,
+                                      modules_admin.assessment_spec(assessment))
     return render_template("author/assessment.html", assessment=assessment, spec=spec,
-                           errors=errors, areas=areas,
+                           errors=errors, areas=areas, integrity=checked,
+                           schemes=integrity.counts_toward(session, assessment.uid),
+                           strategies=cues.STRATEGIES,
                            types=sorted(plugins().question_types.entries)), \
         400 if errors else 200
 

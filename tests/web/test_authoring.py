@@ -173,9 +173,9 @@ def test_retiring_takes_an_item_out_of_new_assemblies_but_keeps_it(
 
 def test_an_item_an_assessment_lists_cannot_be_retired(client, auth, db_session):
     auth.login("trainer")
-    response = client.post("/author/items/po-basis-001/retire", follow_redirects=True)
+    response = client.post("/author/items/vt-tf-naam-tolk/retire", follow_redirects=True)
     assert "Assessments list this item" in response.get_data(as_text=True)
-    assert item(db_session, "po-basis-001").status == "published"
+    assert item(db_session, "vt-tf-naam-tolk").status == "published"
 
 
 def test_unsafe_html_is_stored_and_shown_without_it(client, auth, db_session):

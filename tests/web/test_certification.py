@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
-from engine.models import AuditEntry, Certificate, IssueBatch, Scheme, User, utcnow
+from engine.models import Attempt, AuditEntry, Certificate, IssueBatch, Scheme, User, utcnow
 from engine.services import audit, batches, certification
 from tests.conftest import Auth
 from tests.helpers import DEMO_ASSESSMENT, answer_all, start_attempt
@@ -133,6 +133,9 @@ def test_renewal_needs_new_evidence_and_links_the_certificates(app, client, auth
     officer_user = session.get(User, officer["id"])
     with pytest.raises(certification.CertificationError, match="does not meet"):
         certification.renew(session, cert, officer_user)  # nothing new since it was issued
+    # The next attempt is possible a day after the last one (the demo's cooling-off period).
+    session.execute(update(Attempt).values(submitted_at=utcnow() - timedelta(hours=25)))
+    session.commit()
     client2 = app.test_client()
     client2.post("/login", data={"email": learner["email"], "password": learner["password"]})
     attempt_id = start_attempt(client2, DEMO_ASSESSMENT)

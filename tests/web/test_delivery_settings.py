@@ -47,8 +47,8 @@ def test_blueprint_draws_a_form_that_fits_its_rows(client, auth):
     data = client.get(f"/api/attempts/{attempt_id}").get_json()
     assert len(data["items"]) == 3
     outcomes = sorted(tuple(i["outcomes"]) for i in data["items"])
-    assert sum(1 for o in outcomes if "ESQF-E-18e" in o) >= 2
-    assert sum(1 for o in outcomes if "ESQF-E-1b" in o) == 1
+    assert sum(1 for o in outcomes if "ESQF-E-32f" in o) >= 2
+    assert sum(1 for o in outcomes if "ESQF-E-30b" in o) == 1
     assert data["deadline"] is not None
 
 
@@ -95,14 +95,14 @@ def test_a_failed_outcome_fails_the_attempt_despite_the_total(client, auth, db_s
     auth.login()
     attempt_id = start_attempt(client, "getimed")
     data = _answer_everything(client, attempt_id)
-    # Undo the answer on the 1b item: 2 of 5 points, 40 %, and 1b at 0 %.
-    position = next(i["position"] for i in data["items"] if "ESQF-E-1b" in i["outcomes"])
+    # Undo the answer on the 30b item: 2 of 5 points, 40 %, and 30b at 0 %.
+    position = next(i["position"] for i in data["items"] if "ESQF-E-30b" in i["outcomes"])
     client.put(f"/api/attempts/{attempt_id}/answers/{position}", json={"choices": []})
     client.post(f"/attempts/{attempt_id}/submit")
     attempt = db_session.get(Attempt, attempt_id)
     assert attempt.passed is False
     page = client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
-    assert "Below the mark on" in page and "ESQF-E-1b" in page
+    assert "Below the mark on" in page and "ESQF-E-30b" in page
 
 
 def test_feedback_after_close_hides_the_review(client, auth):

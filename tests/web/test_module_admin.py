@@ -16,7 +16,7 @@ def app(own_app):
     return own_app
 
 
-BASE = {"title": "Toets", "pass_mark": "70", "feedback": "after_submission", "rows": "3"}
+BASE = {"title": "Toets", "pass_mark": "70", "feedback": "after_attempts", "rows": "3"}
 
 
 def test_short_blueprint_is_refused_with_the_rows_named(client, auth):
@@ -30,7 +30,7 @@ def test_short_blueprint_is_refused_with_the_rows_named(client, auth):
     assert "Row 2 (40 × area &#39;Gesprekken&#39;)" in html
     assert "short" in html
     page = client.get(f"/author/modules/{DEMO_MODULE}").get_data(as_text=True)
-    assert "Blueprint of" not in page  # nothing was saved
+    assert "Blueprint of 8 rows" in page  # nothing was saved
 
 
 def test_a_feasible_blueprint_and_settings_are_saved_and_used(client, auth):
@@ -44,7 +44,7 @@ def test_a_feasible_blueprint_and_settings_are_saved_and_used(client, auth):
     assert "Blueprint of 2 rows" in page
     exported = yaml.safe_load(client.get(f"/author/modules/{DEMO_MODULE}.yaml").data)
     module = ModuleSchema().load(exported)
-    assessment = module["assessments"][0]
+    assessment = next(a for a in module["assessments"] if a["id"] == DEMO_ASSESSMENT)
     assert assessment["time_limit"] == 30 and assessment["attempts"] == 3
     assert assessment["blueprint"][1]["points"] == 2.0
     client.post("/logout")
@@ -52,6 +52,34 @@ def test_a_feasible_blueprint_and_settings_are_saved_and_used(client, auth):
     started = client.post(f"/assessments/{DEMO_ASSESSMENT}/start")
     attempt = client.get(started.headers["Location"].replace("/attempts/", "/api/attempts/"))
     assert len(attempt.get_json()["items"]) == 5 and attempt.get_json()["deadline"]
+
+
+def test_a_certification_assessment_refuses_unsafe_settings_and_says_why(client, auth):
+    """The demo test counts toward a scheme: unlimited attempts, keys after every attempt
+    or a fixed form taken twice are refused, each with its reason; nothing is saved."""
+    auth.login("trainer")
+    page = client.get(f"/author/assessments/{DEMO_ASSESSMENT}").get_data(as_text=True)
+    assert "Cue score" in page and "safe for certification" in page
+    response = client.post(f"/author/assessments/{DEMO_ASSESSMENT}", data={
+        **BASE, "feedback": "after_submission", "mode": "items",
+        "items": "po-basis-001 po-basis-002 po-basis-003"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "counts toward po-basis-certificaat and cannot with these settings" in html
+    assert "unlimited attempts" in html
+    assert "shows the answer keys before the learner" in html
+    assert "fixed list of items and allows more than one attempt" in html
+    page = client.get(f"/author/modules/{DEMO_MODULE}").get_data(as_text=True)
+    assert "Blueprint of 8 rows" in page  # nothing was saved
+
+
+def test_another_assessment_cannot_list_items_kept_for_certification(client, auth):
+    auth.login("trainer")
+    response = client.post("/author/assessments/po-oefentoets", data={
+        **BASE, "feedback": "immediate", "mode": "items", "items": "vt-tf-naam-tolk po-basis-001"})
+    assert response.status_code == 400
+    assert "Items kept for certification cannot appear in another assessment" in \
+        response.get_data(as_text=True)
 
 
 def test_lessons_are_edited_with_a_preview(client, auth):

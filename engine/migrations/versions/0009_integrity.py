@@ -1,4 +1,5 @@
-"""assessment integrity: per-attempt token salts, cooling-off between attempts
+"""assessment integrity: per-attempt token salts, cooling-off between attempts, practice
+assessments
 
 Revision ID: 0009
 Revises: 0008
@@ -29,10 +30,13 @@ def upgrade() -> None:
         batch_op.alter_column("token_salt", existing_type=sa.String(length=32), nullable=False)
     with op.batch_alter_table("assessments", schema=None) as batch_op:
         batch_op.add_column(sa.Column("cooling_off_hours", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("practice", sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("assessments", schema=None) as batch_op:
+        batch_op.drop_column("practice")
         batch_op.drop_column("cooling_off_hours")
     with op.batch_alter_table("attempts", schema=None) as batch_op:
         batch_op.drop_column("token_salt")
