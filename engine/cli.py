@@ -63,11 +63,19 @@ def register_commands(app: Flask) -> None:
         """The item bank on disk."""
 
     @bank_group.command("validate")
-    def bank_validate():
-        """Check every framework, item, module and scheme file; list every problem."""
+    @click.option("--quiet", is_flag=True, help="Leave out the cue check.")
+    def bank_validate(quiet: bool):
+        """Check every framework, item, module and scheme file; list every problem, then the
+        cue flags of the items and every assessment's cue score (warnings, not errors)."""
         bank = _bank()
         click.echo(f"OK: {len(bank.items)} items, {len(bank.modules)} modules, "
                    f"{len(bank.schemes)} schemes, {len(bank.frameworks)} framework(s).")
+        if not quiet:
+            from engine.services.integrity import bank_cue_report
+
+            for line in bank_cue_report(bank, current_app.extensions["oe_plugins"]
+                                        .question_types):
+                click.echo(line)
 
     @bank_group.command("load")
     def bank_load():

@@ -86,3 +86,12 @@ def log_in_page(page, base: str, user: dict) -> None:
     page.get_by_label("Password").fill(user["password"])
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{base}/")
+
+
+CERTIFICATION_TEST = "Toets: het persoonlijk onderhoud (basis)"
+
+
+def start_button(page, title: str = CERTIFICATION_TEST):
+    """The start button of one assessment on a module page (a module may offer several)."""
+    return page.locator("div.card", has=page.get_by_role("heading", name=title)) \
+        .get_by_role("button", name=re.compile("(Start|Resume) the assessment"))

@@ -337,3 +337,60 @@ def _counts_toward(session: Session, assessment_uid: str) -> list[str]:
         if assessment_uid in ((requires or {}).get("assessments") or []) and uid not in schemes:
             schemes.append(uid)
     return schemes
+
+
+# -- the bank on disk ----------------------------------------------------------------------
+
+def bank_cue_report(bank, question_types) -> list[str]:
+    """The cue check of a bank read from disk, as lines for the command line: every flagged
+    item with what was found, the share of single-answer items whose key is the longest
+    option, where the keys sit, and every assessment's cue score against chance."""
+    from engine.services.bank_files import load_outcome_index
+
+    lines = ["Cue check (item-writing flaws a test-wise learner can use; docs/integrity.md):"]
+    flagged = 0
+    longest: dict[str, list[int]] = {}
+    for item in bank.items:
+        flags = item_flags(item, question_types)
+        if flags:
+            flagged += 1
+        for language, found in flags.items():
+            for flag in found:
+                lines.append(f"  {item.get('origin', '?')}: {item['id']} [{language}]: "
+                             f"{flag.title}: {flag.detail}")
+        if item["type"] not in question_types:
+            continue
+        qtype = question_types.get(item["type"])
+        for language in item_languages(item):
+            read = cue_item(item, qtype, language)
+            if read is None or read.multiple or len(read.keys) != 1:
+                continue
+            counts = longest.setdefault(language, [0, 0])
+            counts[1] += 1
+            counts[0] += any(f.code == "longest_key" for f in cues.item_flags(read))
+    readable = sum(1 for item in bank.items if item["type"] in question_types and cue_item(
+        item, question_types.get(item["type"]), item.get("language") or "nl"))
+    lines.append(f"  {flagged} of {readable} choice-like items flagged.")
+    for language, (hits, total) in sorted(longest.items()):
+        lines.append(f"  The key is the longest option in {hits} of {total} single-answer "
+                     f"items in {language} ({100 * hits / total:.0f} %).")
+    report = position_report(bank.items, question_types)
+    verdict = "skewed: " + FLAGS_TEXT["key_position"] if report.skewed else "even"
+    lines.append(f"  Key positions ({verdict}): {report.describe()}.")
+    candidates = blueprints.candidates(bank.items, load_outcome_index(bank.root))
+    items = {item["id"]: item for item in bank.items}
+    lines.append("Cue scores (expected score by cues alone, against blind guessing):")
+    for module in bank.modules:
+        for spec in module["assessments"]:
+            scores = cue_scores(spec, items, candidates, question_types)
+            shown = "; ".join(f"{lang} {score.score:.0f} % ({_best_name(score)}), chance "
+                              f"{score.chance:.0f} %" for lang, score in scores.items())
+            lines.append(f"  {spec['id']}: {shown}; pass mark {spec['pass_mark']} %")
+    return lines
+
+
+def _best_name(score: cues.CueScore) -> str:
+    return score.best[0] if score.score > score.chance + 0.5 else "no cue beats chance"
+
+
+FLAGS_TEXT = {code: title for code, (title, _explanation) in cues.FLAGS.items()}

@@ -15,7 +15,7 @@ from flask_login import current_user
 from engine.domain.diffs import changes
 from engine.domain.questiontypes import ItemValidationError
 from engine.domain.text import UserError
-from engine.services import authoring, bank_queries, frameworks, previews, reviews
+from engine.services import authoring, bank_queries, frameworks, integrity, previews, reviews
 from engine.services.authoring import AuthoringError, ItemEditError
 from engine.web.common import db, plugins, role_required, token_secret
 from engine.web.nested_forms import FormDataError, from_request_form
@@ -88,6 +88,7 @@ def _editor(qtype, data: dict, *, item=None, errors=None, notes=None, status=200
         view["translations_yaml"] = raw["translations_yaml"]
     return render_template(
         "author/item_form.html", qtype=qtype, item=item, data=view, payload=payload,
+        cue_flags=_cue_flags({**data, "id": item.uid if item else "new"}),
         errors=errors or {}, notes=notes or [], extra=qtype.author_context(payload),
         outcomes=frameworks.educational_outcomes(db()), documents=_documents(),
         payload_yaml=raw.get("payload") or (yaml.safe_dump(
@@ -192,7 +193,16 @@ def item(uid: str):
             item, current_user), contributors=authoring.contributors(item, working.number)
         if working else set(), outcomes=frameworks.outcome_texts(
             session, list(working.outcomes) if working else []),
-        export_formats=[f for f in plugins().exchange_formats if f.can_write])
+        export_formats=[f for f in plugins().exchange_formats if f.can_write],
+        cue_flags=_cue_flags(integrity.version_item(item.uid, working)) if working else {})
+
+
+def _cue_flags(item: dict) -> dict:
+    """The cue flags of an item as written (nothing when it is incomplete or invalid)."""
+    try:
+        return integrity.item_flags(item, plugins().question_types)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return {}
 
 
 @bp.route("/<uid>/versions/<int:number>")

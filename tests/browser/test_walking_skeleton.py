@@ -9,7 +9,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from tests.helpers import DEMO_MODULE, by_stem, log_in_page, page_stem
+from tests.helpers import DEMO_MODULE, by_stem, log_in_page, page_stem, start_button
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ def test_learner_passes_and_verifies_the_certificate(live_server, page, auth, tm
     log_in_page(page, base, user)
     page.get_by_role("link", name="Het persoonlijk onderhoud: basis").click()
     page.wait_for_url(f"{base}/modules/{DEMO_MODULE}")
-    page.get_by_role("button", name="Start the assessment").click()
+    start_button(page).click()
     page.wait_for_url(re.compile(r".*/attempts/\d+$"))
 
     items = by_stem(key=page_stem)

@@ -255,3 +255,39 @@ def test_the_officer_sees_why_a_scheme_refuses_an_assessment(client, auth):
     html = response.get_data(as_text=True)
     assert response.status_code == 400, html
     assert "cannot count toward a certificate" in html and "unlimited attempts" in html
+
+
+def test_the_editor_and_the_reviewers_page_show_the_cue_flags(client, auth):
+    from tests.web.test_authoring import dilemma_form
+
+    auth.login("trainer")
+    flawed = dilemma_form("Cue", **{
+        "payload.options.0.text": "U meldt het incident aan de verantwoordelijke, omdat de "
+                                  "veiligheid van de jongere voorgaat op zijn verzoek.",
+        "payload.options.1.text": "U zwijgt altijd, zoals gevraagd."})
+    checked = client.post("/author/items/new?type=ethics_dilemma",
+                          data={**flawed, "action": "check"}).get_data(as_text=True)
+    assert "Cue check" in checked
+    assert "The key is the longest option" in checked
+    assert "Absolute words only in distractors" in checked
+    saved = client.post("/author/items/new?type=ethics_dilemma", data=flawed)
+    page = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "Cue check" in page and "The key is the longest option" in page
+    assert "Test-wise learners choose the longest" in page  # with its explanation
+    fixed = dilemma_form("Cue", **{"payload.options.1.text": "U zwijgt over wat hij u "
+                                                             "vertelde, zoals hij vroeg."})
+    checked = client.post("/author/items/new?type=ethics_dilemma",
+                          data={**fixed, "action": "check"}).get_data(as_text=True)
+    assert "Cue check" not in checked
+
+
+def test_item_bank_validate_prints_the_cue_flags_and_scores(app):
+    result = app.test_cli_runner().invoke(args=["item-bank", "validate"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Cue check" in out and "The key is the longest option:" in out
+    assert "Key positions (even)" in out
+    line = next(x for x in out.splitlines() if x.strip().startswith("po-basis-toets:"))
+    assert "chance" in line and "pass mark 70 %" in line
+    share = next(x for x in out.splitlines() if "single-answer items in nl" in x)
+    assert int(share.rsplit("(", 1)[1].split(" %")[0]) <= 35
