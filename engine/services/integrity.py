@@ -102,6 +102,19 @@ def item_flags(item: Mapping, question_types) -> dict[str, list[cues.Flag]]:
     return found
 
 
+def grouped_flags(flags: Mapping[str, list[cues.Flag]]) -> list[dict]:
+    """Flags of an item by flaw, each with the languages it was found in and what was found:
+    ``[{"code", "title", "explanation", "found": [(language, detail)]}]``."""
+    grouped: dict[str, dict] = {}
+    for language, found in flags.items():
+        for flag in found:
+            entry = grouped.setdefault(flag.code, {"code": flag.code, "title": flag.title,
+                                                   "explanation": flag.explanation,
+                                                   "found": []})
+            entry["found"].append((language, flag.detail))
+    return list(grouped.values())
+
+
 def position_report(items: Iterable[Mapping], question_types) -> cues.PositionReport:
     """Where the keys sit across a bank, in the authored order (original language)."""
     read = []

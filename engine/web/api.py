@@ -69,7 +69,7 @@ def save_answer(attempt_id: int, position: int):
     except LookupError as exc:
         return jsonify(error=str(exc)), 404
     except ItemValidationError as exc:  # before ValueError, of which it is a kind
-        return jsonify(error=str(exc), fields=exc.errors), 422
+        return jsonify(error=" ".join(exc.errors.values()), fields=exc.errors), 422
     except (TypeError, ValueError) as exc:
         return jsonify(error=f"Malformed answer: {exc}"), 422
     return jsonify(saved=True, position=position, sequence=response.sequence,

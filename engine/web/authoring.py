@@ -194,15 +194,15 @@ def item(uid: str):
         if working else set(), outcomes=frameworks.outcome_texts(
             session, list(working.outcomes) if working else []),
         export_formats=[f for f in plugins().exchange_formats if f.can_write],
-        cue_flags=_cue_flags(integrity.version_item(item.uid, working)) if working else {})
+        cue_flags=_cue_flags(integrity.version_item(item.uid, working)) if working else [])
 
 
 def _cue_flags(item: dict) -> dict:
     """The cue flags of an item as written (nothing when it is incomplete or invalid)."""
     try:
-        return integrity.item_flags(item, plugins().question_types)
+        return integrity.grouped_flags(integrity.item_flags(item, plugins().question_types))
     except (KeyError, TypeError, ValueError, AttributeError):
-        return {}
+        return []
 
 
 @bp.route("/<uid>/versions/<int:number>")
