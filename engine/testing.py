@@ -36,7 +36,14 @@ from engine.config import ROOT
 from engine.domain.presentation import accept, present
 from engine.domain.questiontypes import ItemValidationError, QuestionType, call
 from engine.domain.scoring import Feedback, Score
-from engine.domain.tokens import ItemTokens, author_ids, outward, strings_in, values_at
+from engine.domain.tokens import (
+    ItemTokens,
+    author_ids,
+    map_at,
+    outward,
+    strings_in,
+    values_at,
+)
 
 SECRET_MARK = "§SECRET§"
 OUTCOMES = ["ESQF-E-18e", "ESQF-E-4b"]
@@ -105,6 +112,22 @@ def _strings(value: Any) -> list[str]:
     if isinstance(value, list):
         return [s for v in value for s in _strings(v)]
     return []
+
+
+def _assert_names_no_id(exc: ItemValidationError, ids: set[str],
+                        tokens: ItemTokens | None = None) -> None:
+    """A refusal names no author id: not in its messages, not in its field paths, and not
+    as the token standing where a list index would (ids such as "1" would give it away)."""
+    text = " ".join([*exc.errors, *exc.errors.values()])
+    leaked = {i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text)
+              and (len(i) >= 2 or re.search(rf"['\"‘“]{re.escape(i)}['\"’”]", text))}
+    numeric = {i for i in ids if i.isdecimal()}
+    segments = {part for path in exc.errors for part in path.split(".")}
+    leaked |= numeric & segments
+    if tokens is not None:
+        leaked |= {real for table in tokens.tables().values()
+                   for token, real in table.items() if real.isdecimal() and token in segments}
+    assert not leaked, f"the refusal names author ids {sorted(leaked)}: {exc.errors}"
 
 
 class QuestionTypeConformance:
@@ -206,16 +229,37 @@ class QuestionTypeConformance:
                     try:
                         accept(qtype, raw, payload, page_tokens())
                     except ItemValidationError as exc:
-                        text = " ".join([*exc.errors, *exc.errors.values()])
-                        leaked = {i for i in ids if len(i) >= 2 and re.search(
-                            rf"(?<![\w-]){re.escape(i)}(?![\w-])", text)}
-                        assert not leaked, f"the refusal names author ids {sorted(leaked)}"
+                        _assert_names_no_id(exc, ids)
                     else:
                         raise AssertionError(f"a response of foreign ids was accepted: {raw}")
                 shown = outward(qtype.response_ids, response,
                                 page_tokens().learn(qtype.ids, payload))
                 assert accept(qtype, shown, payload, page_tokens()) == call(
                     qtype.load_response, response, payload, previous=None)
+                # The page's tokens in a wrong shape (a null among them): refused or not,
+                # the answer names no id, not even by the position of a list entry.
+                for path in qtype.response_ids:
+                    if path.endswith("~"):
+                        continue  # keys cannot be null
+                    broken = map_at(shown, path, lambda _value: None)
+                    if isinstance(broken, dict):
+                        for key, value in list(broken.items()):
+                            if isinstance(value, list):
+                                broken[key] = [*value, None]
+                    try:
+                        accept(qtype, broken, payload, page_tokens())
+                    except ItemValidationError as exc:
+                        _assert_names_no_id(exc, ids, page_tokens().learn(qtype.ids, payload))
+
+    def test_declares_where_responses_name_what_the_page_shows(self):
+        """Every kind of id the page shows is one a response names (or the engine would
+        let the author's ids through unmapped)."""
+        qtype = self._type()
+        shown = set(qtype.view_ids.values())
+        named = set(qtype.response_ids.values())
+        assert set(qtype.ids) >= shown | named, "view_ids or response_ids name an undeclared kind"
+        assert shown <= named | set(getattr(self, "view_only_kinds", ())), \
+            f"the page shows {sorted(shown - named)} that no response names"
 
     def _sample_responses(self, qtype, payload) -> list[dict]:
         """Valid responses (author ids): blind guesses and examples of ``responses``."""

@@ -41,16 +41,25 @@ def accept(qtype: QuestionType, raw: Any, payload: dict, tokens: ItemTokens, *,
 
 def scrub(errors: dict[str, str], tokens: ItemTokens) -> dict[str, str]:
     """Error paths and messages with every author id replaced by its token: a plugin's
-    message must not tell the learner what the author called things."""
+    message must not tell the learner what the author called things.
+
+    A path segment that is a number may be a list index as well as an id ("1"): it becomes
+    "…", so that neither tells the authored order. In messages, ids are replaced where they
+    stand as words (two characters or more) or in quotes (any length: 'a')."""
     names: dict[str, str] = {}
     for table in tokens.tables().values():
         for token, real_id in table.items():
             names[real_id] = token if real_id not in names else "…"
     clean = {}
+    ordered = sorted(names, key=len, reverse=True)
     for path, message in errors.items():
-        path = ".".join(names.get(part, part) for part in path.split("."))
-        for real_id in sorted((i for i in names if len(i) >= 2), key=len, reverse=True):
-            message = re.sub(rf"(?<![\w-]){re.escape(real_id)}(?![\w-])", names[real_id],
-                             message)
-        clean[path] = message
+        path = ".".join("…" if part in names and part.isdecimal() else names.get(part, part)
+                        for part in path.split("."))
+        for real_id in ordered:
+            quoted = rf"(?<=['\"‘“]){re.escape(real_id)}(?=['\"’”])"
+            message = re.sub(quoted, names[real_id], message)
+            if len(real_id) >= 2:
+                message = re.sub(rf"(?<![\w-]){re.escape(real_id)}(?![\w-])", names[real_id],
+                                 message)
+        clean[path] = f"{clean[path]} {message}" if path in clean else message
     return clean

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine.domain.outcomes import sort_key
@@ -128,9 +128,11 @@ def may_review(session: Session, attempt: Attempt, now: datetime | None = None) 
             return True
         if assessment.attempts_allowed is None:
             return False
-        used = session.scalar(select(func.count()).select_from(Attempt).where(
-            Attempt.user_id == attempt.user_id, Attempt.assessment_id == assessment.id))
-        return used >= assessment.attempts_allowed
+        # Only finished attempts count, and never while one is open: starting the last
+        # attempt must not show the keys of the earlier ones.
+        states = list(session.scalars(select(Attempt.status).where(
+            Attempt.user_id == attempt.user_id, Attempt.assessment_id == assessment.id)))
+        return "in_progress" not in states and len(states) >= assessment.attempts_allowed
     return True
 
 

@@ -35,6 +35,13 @@ class TestChoiceConformance(QuestionTypeConformance):
         return st.fixed_dictionaries({"choices": st.lists(st.sampled_from(ids), unique=True)})
 
 
+class TestChoiceNumericIdsConformance(TestChoiceConformance):
+    """Ids that look like list indices: an error path must not tell which token is "1"."""
+
+    payloads = [{"options": [{"id": str(n), "text": f"Optie {n}", "correct": n == 3}
+                             for n in range(1, 5)]}]
+
+
 class TestYesNoConformance(QuestionTypeConformance):
     question_type = YesNoQuestionType
     payloads = [{"answer": "yes"}, {"answer": "no"}]

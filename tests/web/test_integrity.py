@@ -291,3 +291,34 @@ def test_item_bank_validate_prints_the_cue_flags_and_scores(app):
     assert "chance" in line and "pass mark 70 %" in line
     share = next(x for x in out.splitlines() if "single-answer items in nl" in x)
     assert int(share.rsplit("(", 1)[1].split(" %")[0]) <= 35
+
+
+def test_keys_after_the_last_attempt_stay_hidden_while_the_last_attempt_is_open(
+        client, auth, db_session):
+    """Starting the last attempt must not release the review (with keys) of the earlier
+    ones: the last attempt would repeat some of their items."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from engine.models import Assessment, utcnow
+
+    db_session.execute(update(Assessment).where(Assessment.uid == "po-basis-toets")
+                       .values(feedback_policy="after_attempts"))
+    db_session.commit()
+    auth.login()
+    done = []
+    for _ in range(3):
+        db_session.execute(update(Attempt).values(submitted_at=utcnow() - timedelta(hours=25)))
+        db_session.commit()
+        attempt_id = start_attempt(client)
+        if len(done) < 2:
+            client.post(f"/attempts/{attempt_id}/submit")
+            done.append(attempt_id)
+    # The third attempt is open: the first two show no keys.
+    for earlier in done:
+        page = client.get(f"/attempts/{earlier}/result").get_data(as_text=True)
+        assert "item-review" not in page and "correct answer" not in page
+    client.post(f"/attempts/{attempt_id}/submit")
+    page = client.get(f"/attempts/{done[0]}/result").get_data(as_text=True)
+    assert "item-review" in page  # all three used: now the answers are shown
