@@ -78,6 +78,8 @@ STRATEGIES: dict[str, str] = {
                     "offered"),
     "absolute": N_("choose an option with an absolute word (always, never, only…)"),
     "position": N_("choose the position where keys are most often found"),
+    "style": N_("choose what the bank's writing style marks as the key (a model trained on "
+                "the other items: their words, lengths and echoes)"),
 }
 
 _ALL_OR_NONE = re.compile(
@@ -119,6 +121,19 @@ _STOP: dict[str, frozenset[str]] = {
         être fait faut leur leurs lors mais même moins nous parce pendant peut plus pour
         pourquoi quand quel quelle quelles quels sans selon sont sous suivant toute toutes
         tous très vers votre vous réponse réponses correcte""".split()),
+}
+
+#: words that tie a clause to a reason, a time or a condition: item writers tend to
+#: justify distractors ("…, omdat…") or to delay them ("pas later", "eerst zelf")
+CONNECTIVES: dict[str, frozenset[str]] = {
+    "en": frozenset("""because so since as unless until after before while although but
+        then therefore later first yourself himself herself themselves immediately without
+        meanwhile instead otherwise whether""".split()),
+    "nl": frozenset("""omdat zodat want doordat daardoor daarom dus als indien tenzij zodra
+        nadat voordat terwijl hoewel maar pas later eerst zelf voortaan alvast meteen
+        onmiddellijk eventueel eventuele zonder tot intussen anders""".split()),
+    "fr": frozenset("""parce puisque afin car donc sans avant après pendant alors mais ensuite
+        immédiatement lorsque quand tant sinon plutôt""".split()),
 }
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -322,6 +337,11 @@ def _absolute_free(item: CueItem, _context: dict) -> list[float]:
     return prefs
 
 
+def _style(item: CueItem, context: dict) -> list[float] | None:
+    model = context.get("style_model")
+    return model.preferences(item) if model is not None else None
+
+
 def _position(item: CueItem, context: dict) -> list[float] | None:
     if item.shuffled:
         return None  # the learner sees a new order every attempt: position tells nothing
@@ -332,7 +352,84 @@ def _position(item: CueItem, context: dict) -> list[float] | None:
 PREFERENCES: dict[str, Preference] = {
     "longest": _longest, "shortest": _shortest, "stem": _stem, "unlike_stem": _unlike_stem,
     "absolutes": _absolute_free, "absolute": _absolute, "position": _position,
+    "style": _style,
 }
+
+
+# -- a learner who studied the bank's style ------------------------------------------------
+
+def _ranks(values: list[float], prefix: str) -> list[str]:
+    top, bottom = max(values), min(values)
+    if top == bottom:
+        return [f"{prefix}=all"] * len(values)
+    return [f"{prefix}=top" if v == top else f"{prefix}=bottom" if v == bottom
+            else f"{prefix}=middle" for v in values]
+
+
+def _style_words(language: str) -> frozenset[str]:
+    return frozenset(_fold(w) for w in _STOP.get(language, _STOP["en"])
+                     | ABSOLUTES.get(language, ABSOLUTES["en"])
+                     | CONNECTIVES.get(language, CONNECTIVES["en"]))
+
+
+def option_features(item: CueItem) -> list[set[str]]:
+    """What a test-wise reader notices of each option without knowing the subject: its
+    function words (connectives, absolutes, negations, pronouns: words of three letters or
+    fewer and the stop, absolute and connective lists, never the subject's own vocabulary),
+    its comma count, whether it is the longest or shortest, whether it echoes the stem most
+    or least, and whether it shares most words with the other options."""
+    texts = [o.text for o in item.options]
+    stem = _content_words(item.stem, item.language)
+    style = _style_words(item.language)
+    own = [set(words(t)) for t in texts]
+    function = [{w for w in ws if len(w) <= 3 or w in style} for ws in own]
+    content = [_content_words(t, item.language) for t in texts]
+    lengths = _ranks([float(_length(t)) for t in texts], "length")
+    echoes = _ranks([float(len(_shared(stem, c))) for c in content], "stem")
+    shared = _ranks([float(sum(len(own[i] & own[j]) for j in range(len(own)) if j != i))
+                     for i in range(len(own))], "shared")
+    return [{f"w:{w}" for w in function[i]} | {lengths[i], echoes[i], shared[i],
+                                               f"commas={min(texts[i].count(','), 2)}"}
+            for i in range(len(texts))]
+
+
+class StyleModel:
+    """Naive Bayes over option features, trained on keys and distractors of other items:
+    what a learner who has read the (public) bank could learn of how its authors write keys.
+    ``preferences`` gives each option's log-odds of being a key."""
+
+    def __init__(self, items: Iterable[CueItem]):
+        self.key_counts: dict[str, int] = {}
+        self.other_counts: dict[str, int] = {}
+        self.keys = self.others = 0
+        for item in items:
+            keys = {o.id for o in item.keys}
+            for option, features in zip(item.options, option_features(item), strict=True):
+                target = self.key_counts if option.id in keys else self.other_counts
+                if option.id in keys:
+                    self.keys += 1
+                else:
+                    self.others += 1
+                for feature in features:
+                    target[feature] = target.get(feature, 0) + 1
+
+    @property
+    def trained(self) -> bool:
+        return self.keys >= 20 and self.others >= 20
+
+    def preferences(self, item: CueItem) -> list[float] | None:
+        if not self.trained:
+            return None
+        import math
+
+        prefs = []
+        for features in option_features(item):
+            score = math.log(self.keys / self.others)
+            for feature in features:
+                score += math.log((self.key_counts.get(feature, 0) + 1) / (self.keys + 2))
+                score -= math.log((self.other_counts.get(feature, 0) + 1) / (self.others + 2))
+            prefs.append(round(score, 9))
+        return prefs
 
 
 def choices(item: CueItem, preferences: Sequence[float] | None) -> list[tuple[float, list[str]]]:

@@ -45,6 +45,7 @@ class AssessmentIntegrity:
     pass_mark: int
     cue: dict[str, cues.CueScore] = field(default_factory=dict)
     problems: list[Message] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)  # worth knowing; no refusal
 
     @property
     def worst(self) -> tuple[str, cues.CueScore] | None:
@@ -182,9 +183,28 @@ def repeated_in_second_form(spec: Mapping, candidates: list[Candidate]) -> tuple
     return len(set(first.uids) & set(second.uids)), len(first.uids)
 
 
+def style_model(items: Mapping[str, Mapping], question_types, language: str,
+                leave_out: set[str]) -> cues.StyleModel:
+    """A model of how the bank's authors write keys, trained on every choice-like item in
+    ``language`` except those in ``leave_out`` (the assessment's own items): what a learner
+    who studied the public bank could bring to a test it has not seen."""
+    read = []
+    for uid, item in items.items():
+        if uid in leave_out or item.get("type") not in question_types:
+            continue
+        if language not in item_languages(item):
+            continue
+        found = cue_item(item, question_types.get(item["type"]), language)
+        if found is not None and found.keys and found.distractors:
+            read.append(found)
+    return cues.StyleModel(read)
+
+
 def cue_scores(spec: Mapping, items: Mapping[str, Mapping], candidates: list[Candidate],
                question_types) -> dict[str, cues.CueScore]:
-    """The cue score of an assessment per language its items are written in."""
+    """The cue score of an assessment per language its items are written in. ``items``
+    should hold the whole bank: the style strategy learns from the items the assessment
+    cannot draw."""
     drawn = forms(spec, candidates)
     uids = {uid for form in drawn for uid, _points in form}
     pool = [items[uid] for uid in uids if uid in items]
@@ -195,7 +215,9 @@ def cue_scores(spec: Mapping, items: Mapping[str, Mapping], candidates: list[Can
                 if item["type"] in question_types]
         report = cues.key_positions([r for r in read if r is not None])
         favourite = max(report.observed, key=lambda p: (report.observed[p], -p), default=1)
-        context = {"favourite_position": favourite}
+        context = {"favourite_position": favourite,
+                   "style_model": style_model(items, question_types, language,
+                                              pool_uids(spec, candidates))}
         expected = {uid: expectation(items[uid], question_types.get(items[uid]["type"]),
                                      language, context)
                     for uid in uids if uid in items and items[uid]["type"] in question_types}
@@ -208,6 +230,10 @@ def cue_scores(spec: Mapping, items: Mapping[str, Mapping], candidates: list[Can
 # -- certification pools -------------------------------------------------------------------
 # An item that a certification assessment may draw is kept for certification: no other
 # assessment draws it or lists it, so no practice test or module test shows its key.
+
+def pool_uids(spec: Mapping, candidates: list[Candidate]) -> set[str]:
+    return pool(spec, candidates)
+
 
 def pool(spec: Mapping, candidates: list[Candidate]) -> set[str]:
     """Every item an assessment may put in a form."""
@@ -287,6 +313,14 @@ def evaluate(spec: Mapping, items: Mapping[str, Mapping], candidates: list[Candi
                 "%(repeated)d of its %(length)d items. Add published items to its rows or "
                 "allow one attempt."), repeated=repeated, length=length))
     report.cue = cue_scores(spec, items, candidates, question_types)
+    drawn = pool(spec, candidates)
+    public = sorted(uid for uid in drawn if (items.get(uid) or {}).get("origin"))
+    if public:
+        report.warnings.append(Message(N_(
+            "%(public)d of the %(total)d items it may draw come from the item bank's files: "
+            "wherever those files are published (a public repository), anyone can read their "
+            "keys. Keep certification items private: write them in the app or import them "
+            "from a file you do not publish."), public=len(public), total=len(drawn)))
     worst = report.worst
     if worst and worst[1].score + CUE_MARGIN > report.pass_mark:
         language, score = worst
@@ -302,19 +336,21 @@ def evaluate(spec: Mapping, items: Mapping[str, Mapping], candidates: list[Candi
 
 # -- against the database ------------------------------------------------------------------
 
-def version_item(uid: str, version: ItemVersion) -> dict:
-    """An item version as the checks read it (the bank-file shape with its id)."""
-    return {"id": uid, **version.content()}
+def version_item(uid: str, version: ItemVersion, origin: str | None = None) -> dict:
+    """An item version as the checks read it (the bank-file shape with its id, and the bank
+    file it came from, if any)."""
+    return {"id": uid, **version.content(), "origin": origin}
 
 
 def published_items(session: Session, uids: Iterable[str] | None = None) -> dict[str, dict]:
     """The current published version of items (all, or those of ``uids``)."""
-    query = (select(Item.uid, ItemVersion)
+    query = (select(Item.uid, ItemVersion, Item.origin)
              .join(ItemVersion, Item.current_version_id == ItemVersion.id)
              .where(Item.status == "published"))
     if uids is not None:
         query = query.where(Item.uid.in_(list(uids)))
-    return {uid: version_item(uid, version) for uid, version in session.execute(query)}
+    return {uid: version_item(uid, version, origin if version.author_id is None else None)
+            for uid, version, origin in session.execute(query)}
 
 
 def assessment_spec(assessment: Assessment) -> dict:
@@ -326,14 +362,7 @@ def assessment_spec(assessment: Assessment) -> dict:
 def evaluate_spec(session: Session, question_types, spec: Mapping) -> AssessmentIntegrity:
     """``evaluate`` against the published bank in the database."""
     candidates = blueprints.published_candidates(session)
-    if spec.get("blueprint"):
-        rows = blueprints.rows_of(spec["blueprint"])
-        from engine.domain.blueprints import eligible
-
-        needed = {c.uid for c in candidates if any(eligible(r, c) for r in rows)}
-    else:
-        needed = set(spec.get("items") or [])
-    return evaluate(spec, published_items(session, needed), candidates, question_types)
+    return evaluate(spec, published_items(session), candidates, question_types)
 
 
 def counts_toward(session: Session, assessment_uid: str) -> list[str]:
@@ -392,6 +421,8 @@ def bank_cue_report(bank, question_types) -> list[str]:
     lines.append(f"  Key positions ({verdict}): {report.describe()}.")
     candidates = blueprints.candidates(bank.items, load_outcome_index(bank.root))
     items = {item["id"]: item for item in bank.items}
+    required = {uid for scheme in bank.schemes
+                for uid in scheme["requires"].get("assessments", [])}
     lines.append("Cue scores (expected score by cues alone, against blind guessing):")
     for module in bank.modules:
         for spec in module["assessments"]:
@@ -399,6 +430,9 @@ def bank_cue_report(bank, question_types) -> list[str]:
             shown = "; ".join(f"{lang} {score.score:.0f} % ({_best_name(score)}), chance "
                               f"{score.chance:.0f} %" for lang, score in scores.items())
             lines.append(f"  {spec['id']}: {shown}; pass mark {spec['pass_mark']} %")
+            if spec.get("scheme") or spec["id"] in required:
+                for warning in evaluate(spec, items, candidates, question_types).warnings:
+                    lines.append(f"    warning: {warning}")
     return lines
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from engine.domain import mastery as m
 from engine.models import Attempt, Framework, Item, ItemVersion, Outcome, Response, User, utcnow
+from engine.services import results
 
 MIN_GROUP = 5  # no figure for a group of fewer learners (seed 003: organisation level only)
 BANDS = ("4-5", "6", "7")
@@ -20,12 +21,14 @@ class EvidenceRow:
     user_id: int
     evidence: m.Evidence
     item_title: str
+    attempt_id: int = 0
+    released: bool = True  # may the learner see this answer's own score (feedback policy)
 
 
 def _evidence(session: Session, user_ids: list[int] | None) -> list[EvidenceRow]:
     """Every final piece of evidence (graded answers), per outcome, of these learners."""
     query = (select(Response.evidence, Attempt.user_id, Attempt.submitted_at, Item.uid,
-                    ItemVersion.title)
+                    ItemVersion.title, Attempt.id)
              .join(Attempt, Response.attempt_id == Attempt.id)
              .join(ItemVersion, Response.item_version_id == ItemVersion.id)
              .join(Item, ItemVersion.item_id == Item.id)
@@ -33,9 +36,10 @@ def _evidence(session: Session, user_ids: list[int] | None) -> list[EvidenceRow]
     if user_ids is not None:
         query = query.where(Attempt.user_id.in_(user_ids))
     rows = []
-    for evidence, user_id, at, uid, title in session.execute(query):
+    for evidence, user_id, at, uid, title, attempt_id in session.execute(query):
         for code, (earned, possible) in (evidence or {}).items():
-            rows.append(EvidenceRow(user_id, m.Evidence(code, earned, possible, at, uid), title))
+            rows.append(EvidenceRow(user_id, m.Evidence(code, earned, possible, at, uid), title,
+                                    attempt_id))
     return rows
 
 
@@ -68,6 +72,14 @@ def learner_drilldown(session: Session, user: User, area: str, band: str) -> dic
     cells = _cells(session)
     codes = sorted(c for c, (a, b) in cells.items() if a == area and b == band)
     rows = [r for r in _evidence(session, [user.id]) if r.evidence.outcome in codes]
+    # An answer's own score stays hidden while its assessment does not release the answers
+    # (a certification test): it would say whether that answer was right.
+    released: dict[int, bool] = {}
+    for row in rows:
+        if row.attempt_id not in released:
+            attempt = session.get(Attempt, row.attempt_id)
+            released[row.attempt_id] = results.may_review(session, attempt)
+        row.released = released[row.attempt_id]
     now = utcnow()
     outcomes = {o.code: o for o in session.scalars(select(Outcome).where(Outcome.code.in_(codes)))}
     result = []

@@ -136,6 +136,16 @@ def may_review(session: Session, attempt: Attempt, now: datetime | None = None) 
     return True
 
 
+def withheld_outcomes(attempt: Attempt) -> set[str]:
+    """Outcomes that only one item of the attempt assessed: while the answers are not
+    released, their score would tell whether that one answer was right."""
+    counts: dict[str, int] = {}
+    for response in attempt.responses:
+        for code in response.evidence or {}:
+            counts[code] = counts.get(code, 0) + 1
+    return {code for code in attempt.outcome_results or {} if counts.get(code, 0) < 2}
+
+
 def review_row(plugins: Plugins, version: ItemVersion, response: Response | None,
                position: int, *, language: str | None = None) -> dict:
     """One item as the review template shows it: answer, score, feedback with solution, in

@@ -182,7 +182,9 @@ def result(attempt_id: int):
     outcomes = frameworks.outcome_texts(session, list(attempt.outcome_results or {}))
     certificate = certification.issue_for_attempt(session, attempt) if attempt.passed else None
     allowed = results.may_review(session, attempt)
+    withheld = set() if allowed else results.withheld_outcomes(attempt)
     return render_template(
         "learner/result.html", attempt=attempt, outcomes=outcomes, certificate=certificate,
         review=results.review(session, plugins(), attempt) if allowed else None,
-        below=results.outcomes_below_mark(attempt))
+        below=[c for c in results.outcomes_below_mark(attempt) if c not in withheld],
+        withheld=withheld)

@@ -40,7 +40,7 @@ def test_unanswered_items_carry_no_key_in_html_or_json(client, auth):
     raw_json = client.get(f"/api/attempts/{attempt_id}").get_data(as_text=True)
     data = json.loads(raw_json)
     items = by_stem()
-    assert len(data["items"]) == 12
+    assert len(data["items"]) == 16
 
     # What the page may show of every item: stems, titles and option texts. Feedback often
     # quotes an option (of its own item or of another one on the same page).

@@ -86,7 +86,7 @@ def _refused_everywhere(client, attempt_id: int, items: dict | None = None) -> i
 def test_author_ids_are_refused_for_every_item_of_the_certification_test(client, auth):
     auth.login()
     attempt_id = start_attempt(client)
-    assert _refused_everywhere(client, attempt_id) >= 12 * 4
+    assert _refused_everywhere(client, attempt_id) >= 16 * 4
 
 
 def test_author_ids_are_refused_for_the_other_standard_types(client, auth):
