@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
+# The public address: credentials, QR codes and e-mails carry it, and only its host is served.
+BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test install setup lint translations translations-update clean
 
@@ -28,7 +30,8 @@ setup: install
 # The background-job consumer (bulk issuing, large imports) runs beside gunicorn and stops
 # with it; it looks for new jobs at least once a second.
 run: setup
-	@echo "Serving Outcome Engine on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	@echo "Serving Outcome Engine on $(BASE_URL)/  (Ctrl-C stops it)"
+	export OE_BASE_URL="$(BASE_URL)"; \
 	$(BIN)/huey_consumer engine.tasks.huey --workers 1 --max-delay 1 --quiet & consumer=$$!; \
 	trap 'kill $$consumer 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app

@@ -46,6 +46,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.secret_key(app.instance_path)
+    # The command line (setup, imports, key rotation) needs no public address; serving does.
+    if click.get_current_context(silent=True) is not None and not app.config.get("BASE_URL"):
+        app.config["DEVELOPMENT"] = True
+    settings.apply_derived(app.config)
 
     from engine.domain.tokens import derive_secret
 
@@ -63,6 +67,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         db.check_migrated()
 
     CSRFProtect(app)
+    from engine.web.security import init_security
+
+    init_security(app)
     init_babel(app)
     from engine.services.markdown import render_markdown
 

@@ -17,11 +17,11 @@ from engine.services.bank_loading import load_bank
 
 DEMO_ACCOUNTS = (
     # email, name, role, password
-    ("learner@example.org", "Sanne de Vries", "learner", "learner-demo"),
-    ("trainer@example.org", "Karim El Amrani", "trainer", "trainer-demo"),
-    ("reviewer@example.org", "Joanna Nowak", "trainer", "reviewer-demo"),
-    ("officer@example.org", "Émilie Lefèvre", "officer", "officer-demo"),
-    ("admin@example.org", "Admin", "admin", "admin-demo"),
+    ("learner@example.org", "Sanne de Vries", "learner", "learner-tries-it-out"),
+    ("trainer@example.org", "Karim El Amrani", "trainer", "trainer-tries-it-out"),
+    ("reviewer@example.org", "Joanna Nowak", "trainer", "reviewer-tries-it-out"),
+    ("officer@example.org", "Émilie Lefèvre", "officer", "officer-tries-it-out"),
+    ("admin@example.org", "Admin", "admin", "admin-tries-it-out"),
 )
 
 

@@ -26,12 +26,27 @@ DEFAULTS: dict[str, object] = {
     "LANGUAGES": ["en", "nl", "fr"],
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "engine" / "translations"),
-    "BASE_URL": None,  # public address used in certificates; None: taken from the request
+    # The public address (scheme, host, port, path) of the app. Credentials, status lists,
+    # QR codes, e-mails and the trusted host names come from it, never from the request.
+    # Required outside development and tests.
+    "BASE_URL": None,
+    "DEVELOPMENT": False,  # allows starting without BASE_URL (http://127.0.0.1:5000 then)
+    "TRUSTED_HOSTS_EXTRA": [],  # host names served besides BASE_URL's (comma-separated)
+    "PROXY_COUNT": 0,  # reverse proxies in front that set X-Forwarded-For/-Proto
     "KEYS_PATH": None,  # folder of the credential signing keys; None: <instance>/keys
     "ISSUER_NAME": "Outcome Engine",  # issuer profile name in Open Badges credentials
-    "ISSUER_URL": None,  # issuer profile id and url; None: the request's host
+    "ISSUER_URL": None,  # issuer profile id and url; None: BASE_URL
+    # Sessions (server-side, engine.services.sessions) and their cookie.
+    "SESSION_IDLE_MINUTES": 30,  # ended after this long without a request
+    "SESSION_MAX_HOURS": 12,  # ended this long after logging in, whatever happens
+    "SESSION_COOKIE_NAME": "oe_session",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": None,  # None: yes when BASE_URL is https
+    "SESSION_COOKIE_DOMAIN": None,
+    "SESSION_COOKIE_PATH": None,
+    # Security headers (engine.web.security): HSTS when BASE_URL is https.
+    "HSTS_SECONDS": 31536000,
     # A CSRF token lives as long as the session: a long exam must not lose its token.
     "WTF_CSRF_TIME_LIMIT": None,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,  # an item-bank import can be large
@@ -39,9 +54,14 @@ DEFAULTS: dict[str, object] = {
     "MEDIA_MAX_BYTES": 2 * 1024 * 1024,
     # Imports with more items than this are written by the background job, with progress.
     "IMPORT_INLINE_LIMIT": 100,
-    # Public verification: requests per client address (Flask-Limiter syntax).
+    # Public verification and uploads: requests per client address (Flask-Limiter syntax),
+    # counted in the database (shared by every worker and machine), or in Redis when
+    # RATELIMIT_STORAGE_URI names one (redis://host:6379/0).
     "VERIFY_RATE_LIMIT": "60 per minute",
-    "RATELIMIT_STORAGE_URI": "memory://",
+    "UPLOAD_RATE_LIMIT": "30 per minute",
+    "RATELIMIT_STORAGE_URI": None,
+    # The largest lesson or item text (Markdown, characters): rendering is cached per text.
+    "MARKDOWN_MAX_CHARS": 200_000,
 }
 
 TESTING: dict[str, object] = {
@@ -50,11 +70,18 @@ TESTING: dict[str, object] = {
     "PLUGINS_AUTOLOAD": False,
 }
 
+#: the type of settings whose default is None (the environment gives text)
+TYPES: dict[str, type] = {"SESSION_COOKIE_SECURE": bool, "SESSION_COOKIE_DOMAIN": str,
+                          "SESSION_COOKIE_PATH": str, "BASE_URL": str, "ISSUER_URL": str,
+                          "RATELIMIT_STORAGE_URI": str}
+
 _BOOL = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False,
          "no": False, "off": False, "": False}
 
 
-def _coerce(default: object, raw: str) -> object:
+def _coerce(default: object, raw: str, key: str = "") -> object:
+    if default is None and TYPES.get(key) is bool:
+        default = False
     if isinstance(default, bool):
         try:
             return _BOOL[raw.strip().lower()]
@@ -75,11 +102,37 @@ def from_environment(environ: os._Environ | dict | None = None) -> dict[str, obj
         for name in (f"OE_{key}", key if key in ("DATABASE_URL", "SECRET_KEY") else None):
             if name and name in environ:
                 try:
-                    found[key] = _coerce(default, environ[name])
+                    found[key] = _coerce(default, environ[name], key)
                 except ValueError as exc:
                     raise RuntimeError(f"Setting {name}: {exc}") from None
                 break
     return found
+
+
+def apply_derived(config: dict) -> None:
+    """Settings that follow from others: the base URL in development, the trusted hosts,
+    the cookie's Secure flag. Raises RuntimeError when the app may not start so."""
+    from urllib.parse import urlsplit
+
+    if not config.get("BASE_URL"):
+        if not (config.get("DEVELOPMENT") or config.get("TESTING")):
+            raise RuntimeError(
+                "Set OE_BASE_URL to the public address of this installation (for example "
+                "https://learning.example.org): certificates, status lists, QR codes and "
+                "e-mails carry it, and only its host name is served. `make run` sets it; set "
+                "OE_DEVELOPMENT=1 to try the app without it.")
+        config["BASE_URL"] = "http://127.0.0.1:5000" if not config.get("TESTING") \
+            else "http://localhost"
+    base = urlsplit(config["BASE_URL"])
+    if base.scheme not in ("http", "https") or not base.hostname:
+        raise RuntimeError(f"OE_BASE_URL must be an http(s) address, not {config['BASE_URL']!r}.")
+    config["BASE_URL"] = config["BASE_URL"].rstrip("/")
+    if config.get("SESSION_COOKIE_SECURE") is None:
+        config["SESSION_COOKIE_SECURE"] = base.scheme == "https"
+    if "TRUSTED_HOSTS" not in config or config["TRUSTED_HOSTS"] is None:
+        if not config.get("TESTING"):
+            hosts = [base.hostname, *config.get("TRUSTED_HOSTS_EXTRA", [])]
+            config["TRUSTED_HOSTS"] = list(dict.fromkeys(hosts))
 
 
 def database_url(config: dict, instance_path: str) -> str:

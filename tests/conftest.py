@@ -24,7 +24,8 @@ from engine.config import ROOT
 from engine.models import Base
 
 USER_DATA_TABLES = ("certificates", "responses", "attempts", "lesson_views", "enrolments",
-                    "organisation_modules", "users")
+                    "organisation_modules", "user_sessions", "login_throttles",
+                    "rate_counters", "users")
 _counter = itertools.count(1)
 
 
@@ -40,7 +41,7 @@ def _reset_database(url: str) -> None:
 def make_app(url: str, **overrides):
     config = {"TESTING": True, "SECRET_KEY": "testing", "DATABASE_URL": url,
               "PLUGINS_AUTOLOAD": False, "WTF_CSRF_ENABLED": False,
-              "SERVER_NAME": None}
+              "SERVER_NAME": None, "RATELIMIT_STORAGE_URI": "memory://"}
     config.update(overrides)
     return create_app(config)
 
@@ -262,7 +263,9 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(accept_downloads=True, locale="en-GB")
+    # bypass_csp: the harness injects axe-core as an inline script, which the app's CSP
+    # (rightly) forbids; pages' own compliance is checked in test_answered_count.
+    context = browser.new_context(accept_downloads=True, locale="en-GB", bypass_csp=True)
     page = context.new_page()
     yield page
     context.close()

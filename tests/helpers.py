@@ -74,7 +74,7 @@ def answer_all(client, attempt_id: int, *, correct: bool = True, limit: int | No
         view = entry["view"]
         answer = correct_answer(view, payload) if correct else wrong_answer(view, payload)
         response = client.put(f"/api/attempts/{attempt_id}/answers/{entry['position']}",
-                              json=answer)
+                              json=answer, headers={"If-Match": str(entry["sequence"])})
         assert response.status_code == 200, response.get_data(as_text=True)
     return data
 
@@ -95,3 +95,14 @@ def start_button(page, title: str = CERTIFICATION_TEST):
     """The start button of one assessment on a module page (a module may offer several)."""
     return page.locator("div.card", has=page.get_by_role("heading", name=title)) \
         .get_by_role("button", name=re.compile("(Start|Resume) the assessment"))
+
+
+def put_answer(client, attempt_id: int, position: int, answer: dict, *,
+               seq: int | None = None):
+    """Save one answer through the JSON API as a client must: with the save count it
+    replaces (If-Match), read from the attempt when not given."""
+    if seq is None:
+        items = client.get(f"/api/attempts/{attempt_id}").get_json()["items"]
+        seq = next((i["sequence"] for i in items if i["position"] == position), 0)
+    return client.put(f"/api/attempts/{attempt_id}/answers/{position}", json=answer,
+                      headers={"If-Match": str(seq)})

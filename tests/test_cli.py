@@ -46,8 +46,8 @@ def test_setup_twice_changes_nothing(runner):
 def test_users_create(runner):
     result = runner.invoke(args=["users", "create", "--email", "New@Example.org", "--name",
                                  "Nieuwe Gebruiker", "--role", "trainer",
-                                 "--password", "long-enough-1"])
+                                 "--password", "long enough to be safe"])
     assert result.exit_code == 0, result.output
     again = runner.invoke(args=["users", "create", "--email", "new@example.org", "--name", "X",
-                                "--password", "long-enough-1"])
+                                "--password", "long enough to be safe"])
     assert again.exit_code != 0 and "exists already" in again.output

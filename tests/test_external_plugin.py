@@ -54,7 +54,8 @@ def test_learner_takes_an_item_of_the_plugin_type(yesno_app):
     assert 'name="item-0" value="no"' in page
     data = client.get(f"/api/attempts/{attempt_id}").get_json()
     assert data["items"][0]["type"] == "yes_no" and data["items"][0]["view"] == {}
-    saved = client.put(f"/api/attempts/{attempt_id}/answers/0", json={"form": {"": ["no"]}})
+    saved = client.put(f"/api/attempts/{attempt_id}/answers/0",
+                       json={"form": {"": ["no"], "seq": ["0"]}})
     assert saved.status_code == 200, saved.get_json()
     client.post(f"/attempts/{attempt_id}/save", data={"action": "submit"})
     result = client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)

@@ -13,7 +13,7 @@ from engine.domain.variants import shape_errors
 from engine.plugins import build_plugin_manager, build_registries
 from engine.services.bank_files import ItemBankError, read_bank
 from tests.conftest import Auth, make_app, prepare_database
-from tests.helpers import start_attempt
+from tests.helpers import put_answer, start_attempt
 
 QT = build_registries(build_plugin_manager(autoload=False)).question_types
 
@@ -89,8 +89,7 @@ def test_an_english_learner_gets_the_english_variant_with_the_same_key(bank_copy
     right = [n for n, o in enumerate(item["payload"]["options"]) if o["correct"]]
     chosen = [o["id"] for o in entry["view"]["options"]
               if o["text"] in {f"English option {n}" for n in right}]
-    client.put(f"/api/attempts/{attempt_id}/answers/{entry['position']}",
-               json={"choices": chosen})
+    put_answer(client, attempt_id, entry['position'], {"choices": chosen})
     client.post(f"/attempts/{attempt_id}/submit")
     result = client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
     assert "English feedback" in result and "Introductions at the opening" in result

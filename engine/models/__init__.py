@@ -15,11 +15,13 @@ from engine.models.modules import (
     Module,
     OrganisationModule,
 )
+from engine.models.security import LoginThrottle, PendingForm, RateCounter, UserSession
 from engine.models.users import Role, User
 
 __all__ = [
     "Assessment", "Attempt", "AuditEntry", "Base", "Certificate", "Enrolment", "Framework",
     "ImmutableVersionError", "ImportJob", "IssueBatch", "Item", "ItemEvent", "ItemVersion",
-    "Lesson", "LessonView", "Media", "Module", "OrganisationModule", "Outcome", "Response",
-    "Role", "Scheme", "User", "utcnow",
+    "Lesson", "LessonView", "LoginThrottle", "Media", "Module", "OrganisationModule",
+    "Outcome", "PendingForm", "RateCounter", "Response", "Role", "Scheme", "User",
+    "UserSession", "utcnow",
 ]

@@ -46,7 +46,15 @@ class Certificate(Base):
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
-    revoke_reason: Mapped[str | None] = mapped_column(Text)
+    revoke_reason: Mapped[str | None] = mapped_column(Text)  # the officer's note: internal
+    # The reason the public sees, one of engine.services.certification.PUBLIC_REASONS.
+    revoke_public_reason: Mapped[str | None] = mapped_column(String(40))
+    # The holder's identity as the credential carries it: salted SHA-256 of the email and the
+    # name, with one salt per certificate, so a credential still verifies after the holder's
+    # personal data is erased (the register then keeps only these hashes).
+    identity_salt: Mapped[str | None] = mapped_column(String(32))
+    holder_email_hash: Mapped[str | None] = mapped_column(String(80))
+    holder_name_hash: Mapped[str | None] = mapped_column(String(80))
     scheme_version: Mapped[int] = mapped_column(Integer, default=1)
     evidence: Mapped[dict | None] = mapped_column()  # the requirements as met at issue time
     # The certificate's bit in the issuer's Bitstring Status List (revocation).

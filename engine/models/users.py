@@ -31,6 +31,8 @@ class User(UserMixin, Base):
     locale: Mapped[str | None] = mapped_column(String(8))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when an administrator erased the person: name and email are then pseudonyms.
+    erased_at: Mapped[datetime | None] = mapped_column()
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts

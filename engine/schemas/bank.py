@@ -27,8 +27,8 @@ class TranslationSchema(Schema):
     """An item's texts in another language; the payload keeps the original's shape."""
 
     title = fields.String(validate=validate.Length(min=1, max=300))
-    stem = fields.String(required=True, validate=validate.Length(min=1))
-    feedback = fields.String()
+    stem = fields.String(required=True, validate=validate.Length(min=1, max=50_000))
+    feedback = fields.String(validate=validate.Length(max=50_000))
     payload = fields.Dict()
 
 
@@ -42,9 +42,9 @@ class ItemSchema(Schema):
     outcomes = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
     eqf_level = fields.Integer(required=True, validate=validate.Range(min=4, max=7))
     source = fields.Nested(SourceSchema)
-    stem = fields.String(required=True, validate=validate.Length(min=1))
+    stem = fields.String(required=True, validate=validate.Length(min=1, max=50_000))
     payload = fields.Dict(required=True)
-    feedback = fields.String(load_default="")
+    feedback = fields.String(load_default="", validate=validate.Length(max=50_000))
     tags = fields.List(fields.String(), load_default=list)
     translations = fields.Dict(keys=fields.String(validate=validate.OneOf(LANGUAGES)),
                                values=fields.Nested(TranslationSchema), load_default=dict)
@@ -57,7 +57,7 @@ class TranslationFileItemSchema(TranslationSchema):
 class LessonSchema(Schema):
     id = fields.String(required=True, validate=UID)
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    body = fields.String(required=True, validate=validate.Length(min=1))
+    body = fields.String(required=True, validate=validate.Length(min=1, max=200_000))
 
 
 class BlueprintRowSchema(Schema):

@@ -40,22 +40,32 @@ def attempt(attempt_id: int):
 @bp.route("/attempts/<int:attempt_id>/answers/<int:position>", methods=["PUT"])
 @login_required
 def save_answer(attempt_id: int, position: int):
-    """Autosave one answer. 409 once the attempt is submitted; 422 for a malformed answer.
+    """Autosave one answer. 409 once the attempt is submitted or when the answer changed
+    meanwhile; 422 for a malformed answer; 428 without the save count the page showed.
 
-    The body is the type's response object, or ``{"form": {part: [values]}}`` with the
-    values of the item's form fields, which the question type turns into its response (the
-    page sends that).
+    The body is the type's response object with the save count in an ``If-Match`` header,
+    or ``{"form": {part: [values], "seq": [count]}}`` with the values of the item's form
+    fields, which the question type turns into its response (the page sends that). Every
+    save names the count it replaces, so a stale tab or a replayed request cannot overwrite a
+    newer answer.
     """
     attempt = _own_attempt(attempt_id)
     raw = request.get_json(silent=True)
     if not isinstance(raw, dict):
         return jsonify(error="Send the answer as a JSON object."), 400
-    sequence = None
     try:
         if set(raw) == {"form"} and isinstance(raw["form"], dict):
             fields = dict(raw["form"])
             seq = fields.pop("seq", None)
             sequence = int(seq[-1]) if isinstance(seq, list) and seq else None
+        else:
+            fields = None
+            sequence = int(request.headers["If-Match"].strip('"')) \
+                if "If-Match" in request.headers else None
+        if sequence is None:
+            return jsonify(error="Send the save count the page showed: an If-Match header "
+                                 "with the answer's sequence, or seq with the form."), 428
+        if fields is not None:
             raw = delivery.response_from_form(db(), plugins(), attempt, position, fields)
             if raw is None:
                 return jsonify(saved=False, position=position)
@@ -72,6 +82,8 @@ def save_answer(attempt_id: int, position: int):
         return jsonify(error=" ".join(exc.errors.values()), fields=exc.errors), 422
     except (TypeError, ValueError) as exc:
         return jsonify(error=f"Malformed answer: {exc}"), 422
-    return jsonify(saved=True, position=position, sequence=response.sequence,
-                   answered=response.answer is not None,
-                   saved_at=response.saved_at.isoformat())
+    reply = jsonify(saved=True, position=position, sequence=response.sequence,
+                    answered=response.answer is not None,
+                    saved_at=response.saved_at.isoformat())
+    reply.headers["ETag"] = f'"{response.sequence}"'
+    return reply

@@ -17,6 +17,7 @@ from engine.domain.questiontypes import ItemValidationError
 from engine.domain.text import UserError
 from engine.services import authoring, bank_queries, frameworks, integrity, previews, reviews
 from engine.services.authoring import AuthoringError, ItemEditError
+from engine.web.auth import kept_form
 from engine.web.common import db, plugins, role_required, token_secret
 from engine.web.nested_forms import FormDataError, from_request_form
 from plugins.native_yaml import dump_item
@@ -58,15 +59,17 @@ def _form_data(version) -> dict:
     return content
 
 
-def _posted(qtype) -> tuple[dict, dict[str, str]]:
-    """The item the editor posted, and fields that could not even be read."""
+def _posted(qtype, form=None) -> tuple[dict, dict[str, str]]:
+    """The item the editor posted (or ``form``, kept when a session ended), and fields that
+    could not even be read."""
+    form = request.form if form is None else form
     unreadable: dict[str, str] = {}
     try:
-        data = from_request_form(request.form)
+        data = from_request_form(form)
     except FormDataError as exc:
         data, unreadable = exc.data, exc.errors
         # Shown again as typed, to be corrected.
-        data["_raw"] = {name: request.form.get(f"{name}:yaml", "") for name in unreadable}
+        data["_raw"] = {name: form.get(f"{name}:yaml", "") for name in unreadable}
     data["type"] = qtype.name
     data["payload"] = qtype.from_author_form(data.get("payload") or {})
     if "translations_yaml" in data:
@@ -125,6 +128,9 @@ def new():
         return render_template("author/item_new.html", types=types)
     qtype = _qtype(name)
     if request.method == "GET":
+        kept = kept_form(request.path)
+        if kept is not None:
+            return _editor(qtype, _posted(qtype, kept)[0])[0]
         return _editor(qtype, {"language": "nl", "payload": {}})[0]
     data, unreadable = _posted(qtype)
     if unreadable:
@@ -158,6 +164,9 @@ def edit(uid: str):
         if working.status == "in_review":
             flash(_("This version is in review; withdraw it from review to change it."), "info")
             return redirect(url_for("authoring.item", uid=uid))
+        kept = kept_form(request.path)
+        if kept is not None:  # typed before the session ended: shown again, to be saved
+            return _editor(qtype, _posted(qtype, kept)[0], item=item)[0]
         return _editor(qtype, _form_data(working), item=item)[0]
     data, unreadable = _posted(qtype)
     if unreadable:

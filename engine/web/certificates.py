@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, render_template
 from flask_login import current_user, login_required
 
 from engine.services import certification
@@ -18,10 +18,11 @@ def document_context() -> dict:
 
 
 def verify_url(public_id: str) -> str:
-    base = current_app.config.get("BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for("verify.page", public_id=public_id)
-    return url_for("verify.page", public_id=public_id, _external=True)
+    """The public verification address, from the configured base URL (never the request's
+    Host header, which a client chooses)."""
+    from engine.web.credentials import _path
+
+    return current_app.config["BASE_URL"] + _path("verify.page", public_id=public_id)
 
 
 def renderer_for(ext: str):

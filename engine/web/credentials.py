@@ -10,7 +10,6 @@ from flask import (
     Blueprint,
     Response,
     current_app,
-    has_request_context,
     jsonify,
     render_template,
     request,
@@ -31,24 +30,19 @@ def keyring() -> KeyRing:
     return keyring_for(current_app)
 
 
-def _request_root(attribute: str) -> str:
-    if not has_request_context():  # background jobs: no request to take the host from
-        raise RuntimeError("Set BASE_URL to make credentials outside a request.")
-    return getattr(request, attribute)
-
-
 def _path(endpoint: str, **values) -> str:
     """An app path, with or without a request (background rendering has none)."""
     return current_app.url_map.bind("localhost").build(endpoint, values)
 
 
 def base_url() -> str:
-    return (current_app.config.get("BASE_URL") or _request_root("url_root")).rstrip("/")
+    """The configured public address: never taken from the request (its Host header is the
+    client's to choose, and signed credentials must not carry it)."""
+    return current_app.config["BASE_URL"].rstrip("/")
 
 
 def issuer_profile() -> dict:
-    url = (current_app.config.get("ISSUER_URL") or current_app.config.get("BASE_URL")
-           or _request_root("host_url")).rstrip("/")
+    url = (current_app.config.get("ISSUER_URL") or base_url()).rstrip("/")
     return {"id": url, "name": current_app.config.get("ISSUER_NAME") or "Outcome Engine",
             "url": url}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 
 def _wants_json() -> bool:
@@ -11,6 +11,13 @@ def _wants_json() -> bool:
 
 
 def register(app: Flask) -> None:
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(error: SecurityError):
+        # A Host header this installation does not serve: no page of ours to show (its
+        # links would carry that host), just the refusal.
+        return "Bad Request: this address is not served here.", 400, {
+            "Content-Type": "text/plain; charset=utf-8"}
+
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         if _wants_json():

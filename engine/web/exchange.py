@@ -25,6 +25,7 @@ from engine.models import ImportJob
 from engine.services import exchange, frameworks
 from engine.web.authoring import message
 from engine.web.common import db, plugins, role_required
+from engine.web.limits import limiter, upload_limit
 
 bp = Blueprint("exchange", __name__, url_prefix="/author/exchange")
 
@@ -53,6 +54,7 @@ def _defaults(form) -> ImportDefaults:
 
 @bp.route("/import", methods=["POST"])
 @role_required("trainer")
+@limiter.limit(upload_limit)
 def upload():
     upload = request.files.get("file")
     if upload is None or not upload.filename:

@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 from engine.services import media
 from engine.web.authoring import message
 from engine.web.common import db, role_required
+from engine.web.limits import limiter, upload_limit
 
 bp = Blueprint("media", __name__)
 
@@ -37,8 +38,13 @@ def serve(filename: str):
         "Cache-Control": "private, max-age=31536000, immutable"})
 
 
+# Flask-Talisman would put the site's policy over the sandbox above: this view keeps its own.
+serve.talisman_view_options = {"content_security_policy": "default-src 'none'; sandbox"}
+
+
 @bp.route("/author/media", methods=["GET", "POST"])
 @role_required("trainer")
+@limiter.limit(upload_limit, methods=["POST"])
 def library():
     status = 200
     if request.method == "POST":

@@ -24,6 +24,6 @@ def asset_path(filename: str) -> str:
 def static(filename: str):
     try:
         path = Path(asset_path(filename))
-    except FileNotFoundError:
+    except (FileNotFoundError, ValueError, OSError):  # no such file, or a name no file has
         abort(404)
     return send_from_directory(path.parent, path.name, max_age=3600)

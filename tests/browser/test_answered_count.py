@@ -21,8 +21,11 @@ def _nav(page, position: int):
 
 def test_emptied_and_skipped_answers_count_as_unanswered(live_server, browser, app):
     user = Auth(app, app.test_client()).create()
-    context = browser.new_context(locale="en-GB")
+    context = browser.new_context(locale="en-GB")  # the app's CSP applies, as for users
     page = context.new_page()
+    blocked = []  # the pages must not need anything their Content-Security-Policy forbids
+    page.on("console", lambda message: blocked.append(message.text)
+            if "Content Security Policy" in message.text else None)
     log_in_page(page, live_server, user)
     page.goto(f"{live_server}/modules/vraagtypen")
     page.get_by_role("button", name="Start the assessment").first.click()
@@ -35,25 +38,21 @@ def test_emptied_and_skipped_answers_count_as_unanswered(live_server, browser, a
     page.get_by_text("All answers saved").wait_for()
     assert _nav(page, position).get_attribute("class") == "answered"
     transcript.locator("input[type=checkbox]").first.uncheck()
-    page.wait_for_function(
-        f"document.getElementById('nav-{position}').className === 'open'")
+    page.locator(f"#nav-{position}.open").wait_for()
     assert "not answered yet" in _nav(page, position).inner_text()
 
     matching = page.locator("fieldset.item[data-type='matching']").first
     match_at = int(matching.get_attribute("data-position"))
     select = matching.locator("select").first
     select.select_option(index=1)
-    page.wait_for_function(
-        f"document.getElementById('nav-{match_at}').className === 'answered'")
+    page.locator(f"#nav-{match_at}.answered").wait_for()
     select.select_option(index=0)  # back to "choose"
-    page.wait_for_function(
-        f"document.getElementById('nav-{match_at}').className === 'open'")
+    page.locator(f"#nav-{match_at}.open").wait_for()
 
     claim = page.locator("fieldset.item[data-type='true_false']").first
     answered_at = int(claim.get_attribute("data-position"))
     claim.get_by_label("True", exact=True).check()
-    page.wait_for_function(
-        f"document.getElementById('nav-{answered_at}').className === 'answered'")
+    page.locator(f"#nav-{answered_at}.answered").wait_for()
 
     page.get_by_role("button", name="Review and submit").click()
     page.wait_for_url(re.compile(r".*/review$"))
@@ -66,4 +65,5 @@ def test_emptied_and_skipped_answers_count_as_unanswered(live_server, browser, a
     page.get_by_role("link", name="Back to the questions").click()  # after a reload, too
     assert _nav(page, position).get_attribute("class") == "open"
     assert _nav(page, answered_at).get_attribute("class") == "answered"
+    assert not blocked, blocked
     context.close()

@@ -24,7 +24,7 @@ def test_write_review_fix_publish_and_draw(own_app, browser, axe):
     reviewer = auth.create("trainer", name="Joanna Nowak")
     learner = auth.create("learner", name="Sanne de Vries")
     with serving(authoring_app) as base:
-        context = browser.new_context(locale="en-GB")
+        context = browser.new_context(locale="en-GB", bypass_csp=True)
         page = context.new_page()
         log_in_page(page, base, author)
         page.get_by_role("link", name="Item bank").click()
@@ -75,7 +75,7 @@ def test_write_review_fix_publish_and_draw(own_app, browser, axe):
         assert page.get_by_role("button", name="Publish").count() == 0
 
         # The reviewer sends it back with a comment.
-        other = browser.new_context(locale="en-GB").new_page()
+        other = browser.new_context(locale="en-GB", bypass_csp=True).new_page()
         log_in_page(other, base, reviewer)
         other.goto(f"{base}/author/reviews")
         other.get_by_role("link", name=uid).click()
@@ -112,7 +112,7 @@ def test_write_review_fix_publish_and_draw(own_app, browser, axe):
         other.get_by_role("button", name="Save the assessment").click()
         assert "The assessment is saved." in other.content()
 
-        learner_page = browser.new_context(locale="en-GB").new_page()
+        learner_page = browser.new_context(locale="en-GB", bypass_csp=True).new_page()
         log_in_page(learner_page, base, learner)
         learner_page.goto(f"{base}/modules/ethiek-en-kwetsbaarheid")
         learner_page.get_by_role("button", name="Start the assessment").click()

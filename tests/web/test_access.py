@@ -8,11 +8,18 @@ import pytest
 
 
 @pytest.mark.parametrize("path", ["/", "/modules/persoonlijk-onderhoud", "/author/items",
-                                  "/accreditation/certificates", "/api/attempts/1"])
+                                  "/accreditation/certificates"])
 def test_anonymous_user_is_sent_to_log_in(client, path):
     response = client.get(path)
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
+
+
+def test_the_json_api_answers_401_with_the_way_to_log_in(client):
+    """An autosave must not mistake the login page for a saved answer."""
+    response = client.get("/api/attempts/1")
+    assert response.status_code == 401
+    assert response.get_json()["login"] == "/login"
 
 
 @pytest.mark.parametrize(("role", "path"), [("learner", "/author/items"),

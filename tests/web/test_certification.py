@@ -152,8 +152,9 @@ def test_audit_check_detects_a_changed_or_removed_entry(app, client, auth, sessi
     assert audit.check(session) == []
     result = app.test_cli_runner().invoke(args=["audit", "check"])
     assert result.exit_code == 0 and "intact" in result.output
-    entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
-    assert [e.action for e in entries] == ["issue"] * 3
+    everything = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    entries = [e for e in everything if e.action == "issue"]
+    assert len(entries) == 3 and {e.action for e in everything} == {"issue", "login"}
     with app.extensions["oe_db"].engine.begin() as conn:
         conn.execute(text("UPDATE audit_log SET reason = 'vervalst' WHERE id = :id"),
                      {"id": entries[1].id})

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from engine.models import Attempt, utcnow
 from tests.conftest import Auth
-from tests.helpers import by_stem, correct_answer, start_attempt
+from tests.helpers import by_stem, correct_answer, put_answer, start_attempt
 
 
 @pytest.fixture
@@ -35,8 +35,7 @@ def _answer_everything(client, attempt_id, limit=None):
     stems = by_stem()
     for entry in data["items"][:limit]:
         answer = correct_answer(entry["view"], stems[entry["stem"]]["payload"])
-        saved = client.put(f"/api/attempts/{attempt_id}/answers/{entry['position']}",
-                           json=answer)
+        saved = put_answer(client, attempt_id, entry['position'], answer)
         assert saved.status_code == 200, saved.get_json()
     return data
 
@@ -60,7 +59,7 @@ def test_expired_attempt_refuses_answers_and_is_graded_with_the_saved_ones(
     attempt = db_session.get(Attempt, attempt_id)
     attempt.deadline = utcnow() - timedelta(minutes=1)
     db_session.commit()
-    late = client.put(f"/api/attempts/{attempt_id}/answers/2", json={"choices": []})
+    late = put_answer(client, attempt_id, 2, {"choices": []}, seq=0)
     assert late.status_code == 409 and "time for this attempt is over" in late.get_json()["error"]
     db_session.expire_all()
     graded = db_session.get(Attempt, attempt_id)
@@ -97,7 +96,7 @@ def test_a_failed_outcome_fails_the_attempt_despite_the_total(client, auth, db_s
     data = _answer_everything(client, attempt_id)
     # Undo the answer on the 30b item: 2 of 5 points, 40 %, and 30b at 0 %.
     position = next(i["position"] for i in data["items"] if "ESQF-E-30b" in i["outcomes"])
-    client.put(f"/api/attempts/{attempt_id}/answers/{position}", json={"choices": []})
+    put_answer(client, attempt_id, position, {"choices": []})
     client.post(f"/attempts/{attempt_id}/submit")
     attempt = db_session.get(Attempt, attempt_id)
     assert attempt.passed is False
@@ -125,7 +124,7 @@ def test_immediate_feedback_checks_one_answer_and_locks_it(client, auth):
     html = page.get_data(as_text=True)
     assert "correct answer" in html  # the review of the checked item, with its key
     assert html.count("Check this answer") == 1  # only the unchecked item still offers it
-    again = client.put(f"/api/attempts/{attempt_id}/answers/0", json={"choices": []})
+    again = put_answer(client, attempt_id, 0, {"choices": []})
     assert again.status_code == 409 and "checked" in again.get_json()["error"]
 
 

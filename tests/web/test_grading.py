@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.conftest import Auth
-from tests.helpers import start_attempt
+from tests.helpers import put_answer, start_attempt
 
 
 @pytest.fixture
@@ -37,7 +37,12 @@ def _token(options, text_start, field="text"):
 
 
 def _answer_domain_items(client, attempt_id, justification="De minderjarige gaat voor."):
-    pos, views, put = _positions(client, attempt_id), _views(client, attempt_id), client.put
+    pos, views = _positions(client, attempt_id), _views(client, attempt_id)
+
+    def put(url, json):
+        position = int(url.rsplit("/", 1)[1])
+        return put_answer(client, attempt_id, position, json)
+
     option = _token(views["ethics_dilemma"]["options"], "U meldt")
     assert put(f"/api/attempts/{attempt_id}/answers/{pos['ethics_dilemma']}",
                json={"option": option, "justification": justification}).status_code == 200
@@ -120,9 +125,8 @@ def test_scenario_step_cannot_be_taken_back(client, auth):
     pos = _positions(client, attempt_id)["interview_scenario"]
     choices = _views(client, attempt_id)["interview_scenario"]["current"]["choices"]
     good, other = _token(choices, "U stelt iedereen"), _token(choices, "U vraagt")
-    assert client.put(f"/api/attempts/{attempt_id}/answers/{pos}",
-                      json={"path": [good]}).status_code == 200
-    back = client.put(f"/api/attempts/{attempt_id}/answers/{pos}", json={"path": [other]})
+    assert put_answer(client, attempt_id, pos, {"path": [good]}).status_code == 200
+    back = put_answer(client, attempt_id, pos, {"path": [other]})
     assert back.status_code == 422 and "cannot be changed" in back.get_json()["error"]
     view = client.get(f"/api/attempts/{attempt_id}").get_json()["items"][pos]["view"]
     assert view["path"] == [good] and "weight" not in str(view)

@@ -18,7 +18,7 @@ from engine.domain.tokens import FOREIGN_MESSAGE, ItemTokens, derive_secret
 from engine.models import Attempt, Item, ItemVersion
 from engine.services import schemes
 from tests.conftest import Auth
-from tests.helpers import by_stem, start_attempt
+from tests.helpers import by_stem, put_answer, start_attempt
 
 # Author ids of the bundled bank are short and predictable: "a" is a key in a quarter of
 # the items, scenario choices are c1, c2, ..., COI sources src1, src2, ...
@@ -68,8 +68,7 @@ def _refused_everywhere(client, attempt_id: int, items: dict | None = None) -> i
         item = stems[entry["stem"]]
         ids = sorted(_author_ids(item["payload"]) | set(GUESSES))
         for forged in _forged_answers(entry["type"], ids):
-            response = client.put(f"/api/attempts/{attempt_id}/answers/{entry['position']}",
-                                  json=forged)
+            response = put_answer(client, attempt_id, entry['position'], forged)
             sent += 1
             assert response.status_code == 422, (entry["type"], forged, response.get_json())
             body = response.get_json()

@@ -9,7 +9,7 @@ import re
 from pypdf import PdfReader
 
 from engine.domain.tokens import FOREIGN_MESSAGE
-from tests.helpers import DEMO_MODULE, answer_all, start_attempt
+from tests.helpers import DEMO_MODULE, answer_all, put_answer, start_attempt
 
 
 def submit(client, attempt_id: int):
@@ -99,7 +99,7 @@ def test_double_submit_grades_once(client, auth, db_session):
     second = db_session.get(Attempt, attempt_id)
     assert (second.submitted_at, second.earned) == (graded_at, earned)
     assert db_session.query(Certificate).filter_by(attempt_id=attempt_id).count() == 1
-    late = client.put(f"/api/attempts/{attempt_id}/answers/0", json={"choices": ["a"]})
+    late = put_answer(client, attempt_id, 0, {"choices": ["a"]})
     assert late.status_code == 409
 
 
@@ -180,14 +180,13 @@ def test_malformed_answer_is_refused_and_loses_nothing(client, auth):
     auth.login()
     attempt_id = start_attempt(client)
     answer_all(client, attempt_id, correct=True, limit=1)
-    bad = client.put(f"/api/attempts/{attempt_id}/answers/0", json={"choices": ["nope"]})
+    bad = put_answer(client, attempt_id, 0, {"choices": ["nope"]})
     assert bad.status_code == 422 and "did not offer" in bad.get_json()["error"]
     assert bad.get_json()["fields"] == {"response": FOREIGN_MESSAGE}
     assert "nope" not in bad.get_data(as_text=True)
     data = client.get(f"/api/attempts/{attempt_id}").get_json()
     assert data["items"][0]["answer"]["choices"] != ["nope"]
-    assert client.put(f"/api/attempts/{attempt_id}/answers/99", json={"choices": []}
-                      ).status_code == 404
+    assert put_answer(client, attempt_id, 99, {"choices": []}, seq=0).status_code == 404
 
 
 def test_other_learners_attempt_is_not_found(client, auth):
