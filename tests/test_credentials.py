@@ -289,7 +289,8 @@ def issue(app, *, revoked: bool = False) -> str:
                       for c in scheme.outcomes],
             issued_at=utcnow(), status_index=n, scheme_version=scheme.version,
             revoked_at=utcnow() if revoked else None,
-            revoke_reason="fraud" if revoked else None)
+            revoke_reason="fraud" if revoked else None,
+            revoke_public_reason="improperly_obtained" if revoked else None)
         session.add(certificate)
         session.commit()
         return certificate.public_id
@@ -396,7 +397,8 @@ def test_uploads_of_changed_revoked_or_foreign_credentials(cred_app, tmp_path):
     token = credentials.credential_from_pdf(render_pdf(cred_app, revoked))
     html = upload(client, token.encode(), "badge.jwt").get_data(as_text=True)
     assert 'data-signature="valid"' in html and 'data-status="revoked"' in html
-    assert "fraud" in html and 'data-listed-revoked="yes"' in html
+    assert "obtained improperly" in html and 'data-listed-revoked="yes"' in html
+    assert "fraud" not in html  # the officer's note stays internal
     # The registry changed the holder's name after issue: signature fine, content differs.
     with cred_app.app_context():
         from engine.services import certification
@@ -461,3 +463,74 @@ def test_keys_commands(database_url, tmp_path):
     lines = runner.invoke(args=["keys", "list"]).output.splitlines()
     assert len(lines) == 2 and lines[0].startswith(f"  {first}") and lines[1].startswith("* ")
     app.extensions["oe_db"].engine.dispose()
+
+
+def test_a_genuine_credential_in_a_forged_pdf_is_not_reported_genuine(cred_app):
+    """Someone else's genuine credential inside a PDF that prints another name: the page
+    gives one verdict, not genuine, and shows the holder the register knows."""
+    from engine.services import certification
+    from engine.web import certificates as web_certificates
+    from engine.web import credentials as web_credentials
+
+    public_id = issue(cred_app)
+    with cred_app.test_request_context():
+        session = cred_app.extensions["oe_db"].session()
+        certificate = certification.get_certificate(session, public_id)
+        real_holder = certificate.holder_name
+        token = web_credentials.credential_jwt(certificate)
+        certificate.holder_name = "Mallory Forger"  # what the forger prints, never stored
+        context = web_certificates.document_context() | {
+            "verify_url": "https://x/verify", "credential_jwt": token}
+        forged = certification.render(cred_app.extensions["oe_plugins"], certificate, "pdf",
+                                      context)
+        session.rollback()
+    html = upload(cred_app.test_client(), forged, "certificaat.pdf").get_data(as_text=True)
+    assert 'data-verdict="not_genuine"' in html
+    assert real_holder in html and "Mallory" not in html
+    assert 'data-printed="holder-missing"' in html
+    assert "Genuine and in force" not in html
+    genuine = upload(cred_app.test_client(), render_pdf(cred_app, public_id),
+                     "certificaat.pdf").get_data(as_text=True)
+    assert 'data-verdict="genuine"' in genuine and "Genuine and in force" in genuine
+    assert 'data-printed' not in genuine
+
+
+def test_a_tampered_credential_gets_one_verdict(cred_app):
+    public_id = issue(cred_app)
+    token = credentials.credential_from_pdf(render_pdf(cred_app, public_id))
+    head, payload, signature = token.split(".")
+    tampered = ".".join([head, payload[:-4] + ("AAAA" if payload[-4:] != "AAAA" else "BBBB"),
+                         signature])
+    html = upload(cred_app.test_client(), tampered.encode(), "badge.jwt").get_data(as_text=True)
+    assert 'data-verdict="not_genuine"' in html and "Not genuine" in html
+    assert "Genuine and in force" not in html
+
+
+def test_a_credential_still_verifies_after_the_holder_is_erased(cred_app):
+    """The register keeps only the holder's salted hashes: the credential they hold keeps
+    verifying, and no name is shown."""
+    from engine.models import Certificate, User
+    from engine.services import certification
+    from engine.services.credentials import identity_hash
+
+    public_id = issue(cred_app)
+    with cred_app.app_context():
+        session = cred_app.extensions["oe_db"].session()
+        certificate = certification.get_certificate(session, public_id)
+        salt = "0123456789abcdef"
+        certificate.identity_salt = salt
+        certificate.holder_email_hash = identity_hash("emailAddress", certificate.user.email,
+                                                      salt)
+        certificate.holder_name_hash = identity_hash("ext:holderName",
+                                                     certificate.holder_name, salt)
+        session.commit()
+    token = credentials.credential_from_pdf(render_pdf(cred_app, public_id))
+    with cred_app.app_context():
+        from engine.services import privacy
+
+        session = cred_app.extensions["oe_db"].session()
+        cert = session.query(Certificate).filter_by(public_id=public_id).one()
+        privacy.erase(session, session.get(User, cert.user_id), by=None)
+    html = upload(cred_app.test_client(), token.encode(), "badge.jwt").get_data(as_text=True)
+    assert 'data-verdict="genuine"' in html and "erased at the holder" in html
+    assert "Holder Ñame" not in html

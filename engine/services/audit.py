@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from engine.models import AuditEntry, utcnow
@@ -66,5 +66,30 @@ def check(session: Session) -> list[str]:
     return problems
 
 
-def entries(session: Session, limit: int = 200) -> list[AuditEntry]:
-    return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)))
+#: actions of the security events (the rest are certification's: issue, revoke, renew...)
+SECURITY_ACTIONS = ("login", "login-failed", "login-refused", "login-locked", "logout",
+                    "logout-everywhere", "password-change", "role-change",
+                    "account-deactivate", "account-activate", "export", "erasure",
+                    "key-rotation")
+
+
+def entries(session: Session, limit: int = 200, *, action: str | None = None,
+            kind: str | None = None, who: str | None = None) -> list[AuditEntry]:
+    """The newest entries, filtered by action, by kind (``security`` or ``certification``)
+    and by a text in the actor or the subject."""
+    query = select(AuditEntry)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    if kind == "security":
+        query = query.where(AuditEntry.action.in_(SECURITY_ACTIONS))
+    elif kind == "certification":
+        query = query.where(AuditEntry.action.not_in(SECURITY_ACTIONS))
+    if who:
+        like = f"%{who.lower()}%"
+        query = query.where((func.lower(AuditEntry.actor).like(like))
+                            | (func.lower(AuditEntry.subject).like(like)))
+    return list(session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit)))
+
+
+def actions(session: Session) -> list[str]:
+    return sorted(session.scalars(select(AuditEntry.action).distinct()))

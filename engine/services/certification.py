@@ -12,9 +12,19 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from engine.domain.text import N_
 from engine.models import Attempt, Certificate, Outcome, Scheme, User, utcnow
 from engine.plugins import Plugins
 from engine.services import audit, eligibility
+
+#: The reasons for a revocation that the public sees (the officer's own note stays internal).
+PUBLIC_REASONS: dict[str, str] = {
+    "withdrawn": N_("withdrawn by the issuer"),
+    "issued_in_error": N_("issued in error"),
+    "improperly_obtained": N_("obtained improperly"),
+    "holder_request": N_("at the holder's request"),
+    "superseded": N_("replaced by a newer certificate"),
+}
 
 # Crockford's base32 without look-alikes: easy to read aloud and to type from paper.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -74,6 +84,12 @@ def issue(session: Session, scheme: Scheme, user: User, *, officer: User | None 
     evidence = {"requirements": check.snapshot(),
                 "sign_off": _actor(officer) if sign_off else None}
     issued = utcnow()
+    from engine.services.credentials import identity_hash
+
+    salt = secrets.token_hex(8)  # the credential's identity hashes: stable per certificate
+    identity = {"identity_salt": salt,
+                "holder_email_hash": identity_hash("emailAddress", user.email, salt),
+                "holder_name_hash": identity_hash("ext:holderName", user.name, salt)}
     for _ in range(5):  # the status index is the next free one; retry if taken meanwhile
         index = (session.scalar(select(func.max(Certificate.status_index))) or 0) + 1
         certificate = Certificate(
@@ -86,7 +102,7 @@ def issue(session: Session, scheme: Scheme, user: User, *, officer: User | None 
                       for code in scheme.outcomes],
             issued_at=issued, evidence=evidence, status_index=index, batch_id=batch_id,
             issued_by_id=officer.id if officer else None,
-            renewed_from_id=renewed_from.id if renewed_from else None,
+            renewed_from_id=renewed_from.id if renewed_from else None, **identity,
             expires_at=_add_months(issued, scheme.validity_months) if scheme.validity_months
             else None)
         session.add(certificate)
@@ -128,16 +144,21 @@ def issue_for_attempt(session: Session, attempt: Attempt) -> Certificate | None:
         return session.scalar(select(Certificate).where(Certificate.attempt_id == attempt.id))
 
 
-def revoke(session: Session, certificate: Certificate, officer: User, reason: str) -> None:
-    reason = reason.strip()
-    if not reason:
-        raise CertificationError("Give the reason for the revocation.")
+def revoke(session: Session, certificate: Certificate, officer: User, note: str = "",
+           public_reason: str = "withdrawn") -> None:
+    """Revoke a certificate. ``public_reason`` (one of PUBLIC_REASONS) is what verifiers
+    see; ``note`` is the officer's own account, kept in the register and the audit log."""
+    note = (note or "").strip()
+    if public_reason not in PUBLIC_REASONS:
+        raise CertificationError("Choose the reason the public will see.")
     if certificate.revoked_at is not None:
         raise CertificationError("This certificate was revoked already.")
-    certificate.revoked_at, certificate.revoke_reason = utcnow(), reason
+    certificate.revoked_at, certificate.revoke_reason = utcnow(), note
+    certificate.revoke_public_reason = public_reason
     audit.record(session, actor=_actor(officer), action="revoke",
-                 subject=certificate.public_id, reason=reason,
-                 data={"holder": certificate.user.email, "scheme": certificate.scheme.uid})
+                 subject=certificate.public_id, reason=note,
+                 data={"holder": certificate.user_id, "scheme": certificate.scheme.uid,
+                       "public_reason": public_reason})
     session.commit()
 
 
@@ -190,17 +211,20 @@ def verification(certificate: Certificate | None, now: datetime | None = None) -
     if certificate is None:
         return {"status": "unknown"}
     now = now or utcnow()
+    reason = certificate.revoke_public_reason if certificate.revoked_at else None
     return {
         "status": certificate.status(now),
         "id": certificate.public_id,
         "holder": certificate.holder_name,
+        "holder_erased": certificate.user is not None and certificate.user.erased_at is not None,
         "scheme": certificate.scheme_title,
         "scheme_version": certificate.scheme_version,
         "eqf_level": certificate.eqf_level,
         "issued": certificate.issued_at.date().isoformat(),
         "expires": certificate.expires_at.date().isoformat() if certificate.expires_at else None,
         "revoked": certificate.revoked_at.date().isoformat() if certificate.revoked_at else None,
-        "revoke_reason": certificate.revoke_reason,
+        "revoke_reason": reason,  # a PUBLIC_REASONS key; the officer's note stays internal
+        "revoke_reason_text": PUBLIC_REASONS.get(reason) if reason else None,
         "outcomes": [{"code": o["code"], "text": o["text"]} for o in certificate.outcomes],
     }
 

@@ -81,6 +81,13 @@ def _identity(kind: str, value: str, salt: str) -> dict:
             "identityType": kind, "hashed": True, "salt": salt}
 
 
+def _stored(kind: str, data: dict, salt: str) -> dict:
+    """The identity of an erased holder: the hash the register kept (with its salt)."""
+    stored = data.get("holder_email_hash" if kind == "emailAddress" else "holder_name_hash")
+    return {"type": "IdentityObject", "identityHash": stored or "", "identityType": kind,
+            "hashed": True, "salt": data.get("salt") or salt}
+
+
 def _profile(issuer: dict) -> dict:
     return {"id": issuer["id"], "type": ["Profile"], "name": issuer["name"],
             "url": issuer.get("url") or issuer["id"]}
@@ -131,8 +138,11 @@ def build_credential(certificate_data: dict, *, base_url: str, issuer: dict,
         "validFrom": issued, "issuanceDate": issued, "awardedDate": issued,
         "credentialSubject": {
             "type": ["AchievementSubject"], "licenseNumber": public_id,
-            "identifier": [_identity("emailAddress", data["holder_email"], salt),
-                           _identity("ext:holderName", data["holder"], salt)],
+            "identifier": [
+                _identity("emailAddress", data["holder_email"], salt)
+                if data.get("holder_email") else _stored("emailAddress", data, salt),
+                _identity("ext:holderName", data["holder"], salt)
+                if data.get("holder") else _stored("ext:holderName", data, salt)],
             "achievement": achievement}}
     if data.get("expires_at"):
         credential["validUntil"] = credential["expirationDate"] = _stamp(data["expires_at"])
@@ -341,7 +351,37 @@ def compare(credential: dict, certificate_data: dict) -> list[str]:
     credential's salt; host names (base URL, issuer) are not compared."""
     identities = (credential.get("credentialSubject") or {}).get("identifier") or [{}]
     salt = str(identities[0].get("salt", "")) if isinstance(identities[0], dict) else ""
-    expected = build_credential({**certificate_data, "salt": salt}, base_url="",
+    data = dict(certificate_data)
+    erased = not data.get("holder_email")
+    if erased:  # the register keeps only the hashes: the credential must carry them
+        data["holder"], data["holder_email"] = "", ""
+    expected = build_credential({**data, "salt": salt}, base_url="",
                                 issuer={"id": "", "name": ""}, status_list_url="")
     found, wanted = _facts(credential), _facts(expected)
+    if erased:
+        wanted["holder_name"] = data.get("holder_name_hash") \
+            if salt == data.get("salt") else None
+        wanted["holder_email"] = data.get("holder_email_hash") \
+            if salt == data.get("salt") else None
     return [key for key in found if found[key] != wanted[key]]
+
+
+def pdf_text(data: bytes, limit: int = 20000) -> str | None:
+    """The visible text of a PDF (what a reader sees printed), folded for comparison; None
+    when it cannot be read."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        text = " ".join((page.extract_text() or "") for page in reader.pages[:5])
+    except Exception:  # pypdf raises many kinds of errors on broken files
+        return None
+    folded = unicodedata.normalize("NFC", " ".join(text.split())).casefold()
+    return folded[:limit]
+
+
+def printed(text: str | None, value: str | None) -> bool | None:
+    """Whether ``value`` is printed in the folded ``text`` (None: cannot tell)."""
+    if text is None or not value:
+        return None
+    return " ".join(unicodedata.normalize("NFC", value).split()).casefold() in text

@@ -205,6 +205,13 @@ def register_key_commands(app) -> None:
         ring = keyring_for(app)
         old = ring.current_kid()
         kid = ring.rotate()
+        from engine.db import get_db
+        from engine.services import audit
+
+        session = get_db().session()
+        audit.record(session, actor="command line", action="key-rotation", subject=kid,
+                     data={"previous": old})
+        session.commit()
         click.echo(f"New signing key {kid} (was {old}); {len(ring.kids())} keys in "
                    f"{ring.path}.")
 

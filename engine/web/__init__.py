@@ -8,6 +8,7 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     from engine.web import (
         accreditation,
+        admin,
         api,
         attempts,  # noqa: F401  (routes on the learner blueprint)
         auth,
@@ -31,5 +32,6 @@ def register_blueprints(app: Flask) -> None:
     init_limits(app)
     auth.init_login(app)
     for module in (static, auth, learner, api, certificates, verify, frameworks, author,
-                   authoring, media, exchange, grading, accreditation, dashboard, credentials):
+                   authoring, media, exchange, grading, accreditation, dashboard, credentials,
+                   admin):
         app.register_blueprint(module.bp)

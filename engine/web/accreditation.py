@@ -46,7 +46,8 @@ def certificate(public_id: str):
     if request.method == "POST":
         try:
             if request.form.get("action") == "revoke":
-                certification.revoke(db(), cert, current_user, request.form.get("reason", ""))
+                certification.revoke(db(), cert, current_user, request.form.get("reason", ""),
+                                     public_reason=request.form.get("public_reason", ""))
                 flash(_("The certificate is revoked."), "info")
             elif request.form.get("action") == "renew":
                 new = certification.renew(db(), cert, current_user)
@@ -57,6 +58,7 @@ def certificate(public_id: str):
         return redirect(url_for("accreditation.certificate", public_id=cert.public_id))
     history = [e for e in audit.entries(db(), limit=1000) if e.subject == cert.public_id]
     return render_template("accreditation/certificate.html", cert=cert, now=utcnow(),
+                           public_reasons=certification.PUBLIC_REASONS,
                            renewable=certification.renewable(cert), history=history,
                            document_extensions=[r.file_extension for r in plugins().renderers])
 
@@ -183,5 +185,12 @@ def expiring():
 @bp.route("/audit")
 @role_required("officer")
 def audit_log():
-    return render_template("accreditation/audit.html", entries=audit.entries(db()),
+    """The audit log, filtered by kind (security or certification), action and person."""
+    args = request.args
+    kind = args.get("kind") if args.get("kind") in ("security", "certification") else None
+    action = args.get("action", "").strip()[:40] or None
+    who = args.get("who", "").strip()[:200] or None
+    return render_template("accreditation/audit.html",
+                           entries=audit.entries(db(), 500, action=action, kind=kind, who=who),
+                           actions=audit.actions(db()), kind=kind, action=action, who=who,
                            problems=audit.check(db()))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from engine.domain.questiontypes import ItemValidationError
 from engine.services import delivery
-from engine.web.common import db, plugins, token_secret
+from engine.web.common import db, plugins, signed_in, token_secret
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -21,7 +21,7 @@ def _own_attempt(attempt_id: int):
 
 
 @bp.route("/attempts/<int:attempt_id>")
-@login_required
+@signed_in
 def attempt(attempt_id: int):
     """The attempt as the learner may see it: no answer key while it is open."""
     attempt = _own_attempt(attempt_id)
@@ -38,7 +38,7 @@ def attempt(attempt_id: int):
 
 
 @bp.route("/attempts/<int:attempt_id>/answers/<int:position>", methods=["PUT"])
-@login_required
+@signed_in
 def save_answer(attempt_id: int, position: int):
     """Autosave one answer. 409 once the attempt is submitted or when the answer changed
     meanwhile; 422 for a malformed answer; 428 without the save count the page showed.

@@ -9,12 +9,12 @@ import re
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from engine.domain.questiontypes import ItemValidationError
 from engine.models import utcnow
 from engine.services import certification, delivery, enrolment, frameworks, results
-from engine.web.common import db, plugins, token_secret
+from engine.web.common import db, plugins, signed_in, token_secret
 from engine.web.learner import bp
 
 # Form fields of an item: "item-3" or "item-3.justification".
@@ -22,7 +22,7 @@ ITEM_FIELD = re.compile(r"^item-(?P<position>\d+)(?:\.(?P<part>[A-Za-z0-9_-]{1,6
 
 
 @bp.route("/assessments/<uid>/start", methods=["POST"])
-@login_required
+@signed_in
 def start(uid: str):
     session = db()
     assessment = delivery.get_assessment(session, uid)
@@ -57,7 +57,7 @@ def _seconds_left(attempt) -> int | None:
 
 
 @bp.route("/attempts/<int:attempt_id>")
-@login_required
+@signed_in
 def attempt(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     if attempt.status != "in_progress":
@@ -98,7 +98,7 @@ def _sequence(values: list[str] | None) -> int | None:
 
 
 @bp.route("/attempts/<int:attempt_id>/save", methods=["POST"])
-@login_required
+@signed_in
 def save(attempt_id: int):
     """Save every answer on the page, then do what the pressed button asks: stay, check one
     answer (immediate feedback), confirm a scenario step, review, or submit."""
@@ -143,7 +143,7 @@ def save(attempt_id: int):
 
 
 @bp.route("/attempts/<int:attempt_id>/review")
-@login_required
+@signed_in
 def review(attempt_id: int):
     """Before submitting: which questions are answered, with links back to each."""
     attempt = _own_attempt(attempt_id)
@@ -155,7 +155,7 @@ def review(attempt_id: int):
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
-@login_required
+@signed_in
 def submit(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     return _submit(attempt)
@@ -173,7 +173,7 @@ def _submit(attempt):
 
 
 @bp.route("/attempts/<int:attempt_id>/result")
-@login_required
+@signed_in
 def result(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     session = db()

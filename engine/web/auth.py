@@ -20,13 +20,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from engine.services import accounts, logins, sessions
-from engine.web.common import db
+from engine.web.common import db, public, signed_in
 
 bp = Blueprint("auth", __name__)
 
@@ -128,6 +128,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
@@ -163,6 +164,7 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
+@public
 def logout():
     lang = session.get("lang")
     user = current_user._get_current_object() if current_user.is_authenticated else None
@@ -175,7 +177,7 @@ def logout():
 
 
 @bp.route("/account", methods=["GET", "POST"])
-@login_required
+@signed_in
 def account():
     """Change the password; see and end one's sessions."""
     form = PasswordForm()
@@ -204,7 +206,32 @@ def account():
                            min_length=accounts.MIN_LENGTH), 400 if problems else 200
 
 
+@bp.route("/account/data")
+@signed_in
+def my_data():
+    """Everything stored about the signed-in person, as a page."""
+    from engine.services import privacy
+
+    return render_template("auth/my_data.html", data=privacy.export(db(), current_user))
+
+
+@bp.route("/account/data.json")
+@signed_in
+def my_data_json():
+    """Everything stored about the signed-in person, as a JSON file to take away."""
+    from engine.services import audit, privacy
+
+    data = privacy.export(db(), current_user)
+    audit.record(db(), actor=current_user.email, action="export",
+                 subject=current_user.email, data={"what": "personal data"})
+    db().commit()
+    response = jsonify(data)
+    response.headers["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return response
+
+
 @bp.route("/language", methods=["POST"])
+@public
 def set_language():
     lang = request.form.get("lang", "")
     if lang in current_app.config["LANGUAGES"]:

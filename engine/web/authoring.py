@@ -80,6 +80,24 @@ def _posted(qtype, form=None) -> tuple[dict, dict[str, str]]:
 
 
 def _editor(qtype, data: dict, *, item=None, errors=None, notes=None, status=200):
+    """The editor page. Fields posted in a shape the form never sends (a list where a
+    mapping belongs…) cannot be shown as typed: the page then shows the rest, and says so,
+    instead of failing."""
+    from jinja2 import UndefinedError
+
+    try:
+        return _editor_page(qtype, data, item=item, errors=errors, notes=notes, status=status)
+    except (UndefinedError, TypeError, AttributeError, KeyError):
+        kept = {k: v for k, v in data.items() if isinstance(v, str | int | float | list)
+                and k in ("title", "stem", "feedback", "language", "eqf_level", "id")}
+        errors = {**(errors or {}),
+                  "payload": _("The question's content arrived in a form the editor cannot "
+                               "show; enter it again.")}
+        return _editor_page(qtype, {**kept, "payload": {}}, item=item, errors=errors,
+                            notes=notes, status=400)
+
+
+def _editor_page(qtype, data: dict, *, item=None, errors=None, notes=None, status=200):
     payload = data.get("payload") if isinstance(data.get("payload"), dict) else {}
     view = dict(data)
     raw = view.pop("_raw", {})

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template
-from flask_login import current_user, login_required
+from flask_babel import gettext as _
+from flask_login import current_user
 
 from engine.services import certification
-from engine.web.common import db, plugins
+from engine.web.common import db, plugins, signed_in
 from engine.web.static import asset_path
 
 bp = Blueprint("certificates", __name__)
@@ -44,7 +45,7 @@ def document_bytes(certificate, ext: str) -> bytes:
 
 
 @bp.route("/certificates/<public_id>.<ext>")
-@login_required
+@signed_in
 def download(public_id: str, ext: str):
     certificate = certification.get_certificate(db(), public_id)
     if certificate is None:
@@ -54,6 +55,10 @@ def download(public_id: str, ext: str):
     renderer = renderer_for(ext)
     if renderer is None:
         abort(404)
+    if certificate.revoked_at is not None and not current_user.has_role("officer"):
+        # Revoked means revoked everywhere: the holder gets no clean document to show.
+        abort(410, description=_("This certificate was revoked: it is no longer offered for "
+                                 "download. Its verification page shows the revocation."))
     data = document_bytes(certificate, ext)
     filename = f"{certificate.public_id}.{renderer.file_extension}"
     return Response(data, mimetype=renderer.media_type,

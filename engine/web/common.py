@@ -24,6 +24,25 @@ def token_secret() -> bytes:
     return current_app.extensions["oe_token_secret"]
 
 
+# Every view declares who may use it (``oe_access``): ``public``, ``signed_in``, or a tuple
+# of roles. tests/web/test_route_access.py walks the URL map and fails on a view without a
+# declaration, so no route ships unprotected by oversight.
+ACCESS = "oe_access"
+
+
+def public(view):
+    """Anyone, without an account (verification, login, static files)."""
+    setattr(view, ACCESS, "public")
+    return view
+
+
+def signed_in(view):
+    """Any signed-in user; anonymous users are sent to log in (401 for the JSON API)."""
+    wrapped = login_required(view)
+    setattr(wrapped, ACCESS, "signed_in")
+    return wrapped
+
+
 def role_required(*roles: str):
     """Anonymous users are sent to log in; a signed-in user without the role gets 403."""
 
@@ -35,6 +54,7 @@ def role_required(*roles: str):
                 abort(403)
             return view(*args, **kwargs)
 
+        setattr(wrapped, ACCESS, tuple(roles))
         return wrapped
 
     return decorator

@@ -18,7 +18,7 @@ from flask import (
 from engine.models import Certificate
 from engine.services import certification, credentials
 from engine.services.keys import KeyRing, keyring_for
-from engine.web.common import db
+from engine.web.common import db, public
 from engine.web.limits import limiter, verify_limit
 
 bp = Blueprint("credentials", __name__)
@@ -55,8 +55,14 @@ def certificate_data(certificate: Certificate) -> dict:
     """What ``credentials.build_credential`` and ``credentials.compare`` need of a
     certificate in the registry."""
     data = certification.verification(certificate)
+    erased = certificate.user.erased_at is not None
     data.update({
-        "holder_email": certificate.user.email,
+        # After erasure the register keeps only the holder's salted hashes.
+        "holder": None if erased else certificate.holder_name,
+        "holder_email": None if erased else certificate.user.email,
+        "salt": certificate.identity_salt,
+        "holder_email_hash": certificate.holder_email_hash,
+        "holder_name_hash": certificate.holder_name_hash,
         "scheme_uid": certificate.scheme.uid,
         "scheme_version": certificate.scheme_version or 1,
         "description": certificate.scheme.description or "",
@@ -90,6 +96,7 @@ def _status_list_token() -> str:
 
 
 @bp.route("/.well-known/jwks.json")
+@public
 def jwks():
     response = jsonify(keyring().jwks())
     response.headers["Cache-Control"] = "public, max-age=300"
@@ -98,6 +105,7 @@ def jwks():
 
 
 @bp.route("/credentials/status/revocation")
+@public
 def status_list():
     return Response(_status_list_token(), mimetype=credentials.MEDIA_TYPE,
                     headers={"Cache-Control": "no-cache", "Access-Control-Allow-Origin": "*"})
@@ -107,13 +115,15 @@ def verify_document(data: bytes) -> dict:
     """Everything the result page says about an uploaded credential or PDF certificate."""
     outcome: dict = {"error": None, "kind": "jwt", "signature": None, "public_id": None,
                      "compared": False, "differences": [], "registry": None,
-                     "listed_revoked": None}
+                     "listed_revoked": None, "verdict": "unknown", "printed": {}}
+    text = None
     if data.startswith(b"%PDF"):
         outcome["kind"] = "pdf"
         token = credentials.credential_from_pdf(data)
         if token is None:
             outcome["error"] = "no_credential"
             return outcome
+        text = credentials.pdf_text(data)
     else:
         token = data.decode("ascii", errors="replace").strip()
     result = credentials.verify(token, keyring())
@@ -133,10 +143,34 @@ def verify_document(data: bytes) -> dict:
                     _status_list_token(), int(status.get("statusListIndex")), keyring())
             except (TypeError, ValueError):
                 outcome["listed_revoked"] = None
+    if outcome["kind"] == "pdf" and certificate is not None:
+        registry = outcome["registry"]
+        outcome["printed"] = {"holder": None if registry.get("holder_erased")
+                              else credentials.printed(text, registry.get("holder")),
+                              "id": credentials.printed(text, certificate.public_id)}
+    outcome["verdict"] = verdict(outcome)
     return outcome
 
 
+def verdict(outcome: dict) -> str:
+    """One word for the whole check, the first a lay verifier reads: ``genuine`` (and in
+    force), ``revoked``, ``expired``, ``not_genuine`` or ``unknown``."""
+    if outcome.get("error"):
+        return "unknown"
+    if (outcome.get("signature") or {}).get("signature") != "valid":
+        return "not_genuine"
+    registry = outcome.get("registry") or {}
+    if registry.get("status", "unknown") == "unknown":
+        return "unknown"
+    if outcome.get("differences") or False in (outcome.get("printed") or {}).values():
+        return "not_genuine"
+    if registry["status"] in ("revoked", "expired"):
+        return registry["status"]
+    return "genuine"
+
+
 @bp.route("/verify/upload", methods=["POST"])
+@public
 @limiter.shared_limit(verify_limit, scope="verify")
 def upload():
     """Public: check an uploaded credential (.jwt) or PDF certificate. CSRF-protected like

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from engine.services import mastery
-from engine.web.common import db, role_required
+from engine.web.common import db, role_required, signed_in
 
 bp = Blueprint("dashboard", __name__)
 
 
 @bp.route("/dashboard")
-@login_required
+@signed_in
 def mine():
     return render_template("dashboard/learner.html", **mastery.learner_grid(db(), current_user))
 
 
 @bp.route("/dashboard/cell")
-@login_required
+@signed_in
 def cell():
     area, band = request.args.get("area", ""), request.args.get("band", "")
     if band not in mastery.BANDS or not area:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 
 from engine.services import frameworks
-from engine.web.common import db
+from engine.web.common import db, public
 
 bp = Blueprint("frameworks", __name__)
 
@@ -13,6 +13,7 @@ BANDS = ("4-5", "6", "7")
 
 
 @bp.route("/frameworks/<code>")
+@public
 def browse(code: str):
     matrix = request.args.get("matrix", "educational")
     band = request.args.get("band") or None

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from engine.models import utcnow
 from engine.services import certification, delivery, enrolment
 from engine.services.markdown import render_markdown
-from engine.web.common import db, plugins
+from engine.web.common import db, plugins, signed_in
 
 bp = Blueprint("learner", __name__)
 
 
 @bp.route("/")
-@login_required
+@signed_in
 def home():
     session = db()
     mine, catalogue = enrolment.overview(session, current_user)
     return render_template(
         "learner/home.html", mine=mine, catalogue=catalogue,
-        certificates=certification.certificates_of(session, current_user))
+        certificates=certification.certificates_of(session, current_user), now=utcnow(),
+        public_reasons=certification.PUBLIC_REASONS)
 
 
 def _module_or_404(uid: str):
@@ -31,7 +33,7 @@ def _module_or_404(uid: str):
 
 
 @bp.route("/modules/<uid>")
-@login_required
+@signed_in
 def module(uid: str):
     module = _module_or_404(uid)
     session = db()
@@ -49,7 +51,7 @@ def module(uid: str):
 
 
 @bp.route("/modules/<uid>/enrol", methods=["POST"])
-@login_required
+@signed_in
 def enrol(uid: str):
     module = _module_or_404(uid)
     enrolment.enrol(db(), current_user, module)
@@ -58,7 +60,7 @@ def enrol(uid: str):
 
 
 @bp.route("/modules/<uid>/lessons/<lesson_uid>")
-@login_required
+@signed_in
 def lesson(uid: str, lesson_uid: str):
     module = _module_or_404(uid)
     lesson = next((le for le in module.lessons if le.uid == lesson_uid), None)

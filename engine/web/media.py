@@ -14,18 +14,18 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from engine.services import media
 from engine.web.authoring import message
-from engine.web.common import db, role_required
+from engine.web.common import db, role_required, signed_in
 from engine.web.limits import limiter, upload_limit
 
 bp = Blueprint("media", __name__)
 
 
 @bp.route("/media/<filename>")
-@login_required
+@signed_in
 def serve(filename: str):
     found = media.find(db(), filename)
     if found is None:

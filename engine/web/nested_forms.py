@@ -30,6 +30,9 @@ import yaml
 FIELD = re.compile(r"^(?P<path>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)*)"
                    r"(?::(?P<kind>str|opt|int|float|bool|list|lines|csv|yaml))?$")
 TRUE = {"true", "on", "1", "yes"}
+# The prototype rows of the editor's templates (``payload.options.__i__.text``): a browser
+# does not post them, and a posted one stands for nothing.
+PLACEHOLDER = re.compile(r"(^|\.)__[a-z]+__(\.|$)")
 
 
 class FormDataError(ValueError):
@@ -108,8 +111,10 @@ def _shape(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     shaped = {k: _shape(v) for k, v in node.items()}
-    if shaped and all(k.isdigit() for k in shaped):
-        return [shaped[k] for k in sorted(shaped, key=int)
+    if shaped and any(k.isdigit() for k in shaped) and \
+            sum(1 for k in shaped if k.isdigit()) >= len(shaped) / 2:
+        # A list (rows); a non-index key among indexes was not sent by the editor's form.
+        return [shaped[k] for k in sorted((k for k in shaped if k.isdigit()), key=int)
                 if not (isinstance(shaped[k], dict) and _is_blank(shaped[k], row=True))]
     return {k: v for k, v in shaped.items()
             if not (isinstance(v, dict) and v and _is_blank(v, row=False))}
@@ -123,7 +128,7 @@ def nested(fields: Iterable[tuple[str, list[str]]], *,
     errors: dict[str, str] = {}
     for name, values in fields:
         match = FIELD.match(name)
-        if name in skip or not match:
+        if name in skip or not match or PLACEHOLDER.search(match["path"]):
             continue
         path = match["path"]
         try:

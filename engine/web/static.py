@@ -6,6 +6,8 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, send_from_directory
 
+from engine.web.common import public
+
 bp = Blueprint("static", __name__)
 
 
@@ -21,6 +23,7 @@ def asset_path(filename: str) -> str:
 
 
 @bp.route("/static/<path:filename>")
+@public
 def static(filename: str):
     try:
         path = Path(asset_path(filename))

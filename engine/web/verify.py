@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 
 from engine.services import certification
-from engine.web.common import db
+from engine.web.common import db, public
 from engine.web.limits import limiter, verify_limit
 
 bp = Blueprint("verify", __name__)
 
 
 @bp.route("/verify", methods=["GET"])
+@public
 @limiter.shared_limit(verify_limit, scope="verify")
 def lookup():
     public_id = request.args.get("id", "").strip()
@@ -21,6 +22,7 @@ def lookup():
 
 
 @bp.route("/verify/<public_id>")
+@public
 @limiter.shared_limit(verify_limit, scope="verify")
 def page(public_id: str):
     result = certification.verification(certification.get_certificate(db(), public_id))
@@ -29,6 +31,7 @@ def page(public_id: str):
 
 
 @bp.route("/verify/<public_id>.json")
+@public
 @limiter.shared_limit(verify_limit, scope="verify")
 def page_json(public_id: str):
     result = certification.verification(certification.get_certificate(db(), public_id))

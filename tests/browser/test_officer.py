@@ -79,17 +79,21 @@ def test_officer_issues_in_bulk_and_revokes(cert_app, browser, tmp_path):
         assert token.count(".") == 2
         public_id = re.search(r"OE-[0-9A-Z-]+", page.url).group(0)
 
-        page.get_by_label("Reason for revoking").fill("Identiteitsfraude vastgesteld")
+        page.get_by_label("Reason the public sees").select_option("improperly_obtained")
+        page.get_by_label("Internal note (not public)").fill("Identiteitsfraude vastgesteld")
+        page.once("dialog", lambda dialog: dialog.accept())  # "Revoke this certificate?"
         page.get_by_role("button", name="Revoke this certificate").click()
         assert page.locator(".verdict").get_attribute("data-status") == "revoked"
 
         page.get_by_role("button", name="Log out").click()
         page.goto(f"{base}/verify/{public_id}")
         assert page.locator(".verdict").get_attribute("data-status") == "revoked"
-        assert page.get_by_text("Identiteitsfraude vastgesteld").is_visible()
+        assert page.get_by_text("obtained improperly").first.is_visible()
+        assert page.get_by_text("Identiteitsfraude vastgesteld").count() == 0
         # The downloaded PDF, uploaded to the public page, is signed and now revoked.
         page.get_by_label("Certificate file").set_input_files(str(pdf_path))
         page.get_by_role("button", name="Check the file").click()
-        assert page.get_by_text("Identiteitsfraude vastgesteld").is_visible()
+        assert page.locator(".verdict").get_attribute("data-verdict") == "revoked"
+        assert page.get_by_text("obtained improperly").first.is_visible()
     assert {p["name"] for p in passed} == {"Aïcha Benali", "Jan Peeters"}
     context.close()

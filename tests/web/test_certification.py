@@ -3,6 +3,7 @@ an interruption, revocation, renewal, reminders, and a tamper-evident audit log.
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -116,12 +117,17 @@ def test_revocation_shows_on_the_verify_page_with_the_reason(app, client, auth, 
     cert = session.scalar(select(Certificate))
     auth.login("officer")
     client.post(f"/accreditation/certificates/{cert.public_id}",
-                data={"action": "revoke", "reason": "Fraude bij de toets vastgesteld"})
+                data={"action": "revoke", "reason": "Fraude bij de toets vastgesteld",
+                      "public_reason": "improperly_obtained"})
+    officer_page = client.get(f"/accreditation/certificates/{cert.public_id}")
+    assert "Fraude bij de toets vastgesteld" in officer_page.get_data(as_text=True)
     client.post("/logout")
     page = client.get(f"/verify/{cert.public_id}").get_data(as_text=True)
-    assert "Revoked" in page and "Fraude bij de toets vastgesteld" in page
+    assert "Revoked" in page and "obtained improperly" in page
+    assert "Fraude" not in page  # the officer's note stays internal
     data = client.get(f"/verify/{cert.public_id}.json").get_json()
-    assert data["status"] == "revoked" and data["revoke_reason"]
+    assert data["status"] == "revoked" and data["revoke_reason"] == "improperly_obtained"
+    assert "Fraude" not in json.dumps(data)
 
 
 def test_renewal_needs_new_evidence_and_links_the_certificates(app, client, auth, session):

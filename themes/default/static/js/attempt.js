@@ -79,6 +79,12 @@
           if (body.answered !== undefined) { mark(position, body.answered); }
         } else if (resp.status >= 500) {
           throw new Error("HTTP " + resp.status);
+        } else if (resp.status === 401) {
+          // The session ended: keep the answer and send it once the learner is back.
+          if (!(position in queued)) { queued[position] = fields; }
+          say(text.ended, true);
+          if (!retryTimer) { retryTimer = setTimeout(retry, 10000); }
+          return;
         } else {
           // Refused: closed attempt, stale window, malformed answer, expired session.
           delete queued[position];
