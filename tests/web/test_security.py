@@ -261,3 +261,39 @@ def test_a_huge_lesson_is_refused_and_rendering_is_bounded(client, auth):
     huge = "<b>x</b>" * 150_000
     assert len(str(render_markdown(huge))) <= 2 * MAX_CHARS
     assert re.search(r"<b>x</b>", str(render_markdown("<b>x</b>")))
+
+
+def test_rate_limits_in_redis_hold_across_workers(database_url):
+    """With OE_RATELIMIT_STORAGE_URI=redis://… (several machines), the count is Redis's."""
+    import redis
+
+    url = "redis://127.0.0.1:6379/14"
+    try:
+        redis.Redis.from_url(url).flushdb()
+    except redis.exceptions.ConnectionError:
+        import os
+
+        import pytest
+
+        if os.environ.get("CI") or os.environ.get("OE_REQUIRE_BROWSER"):
+            raise
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    apps = [make_app(database_url, RATELIMIT_STORAGE_URI=url, VERIFY_RATE_LIMIT="4 per minute")
+            for _ in range(2)]
+    try:
+        codes = [apps[n % 2].test_client().get(
+            "/verify/OE-AAAA-BBBB-CCCC", environ_base={"REMOTE_ADDR": "192.0.2.9"}
+        ).status_code for n in range(6)]
+        assert codes == [404] * 4 + [429] * 2
+    finally:
+        redis.Redis.from_url(url).flushdb()
+        for app in apps:
+            app.extensions["oe_db"].engine.dispose()
+
+
+def test_a_session_ends_at_its_absolute_limit_even_when_busy(client, auth, db_session):
+    auth.login()
+    db_session.execute(update(UserSession).values(expires_at=utcnow() - timedelta(seconds=1),
+                                                  last_seen_at=utcnow()))
+    db_session.commit()
+    assert client.get("/").status_code == 302
