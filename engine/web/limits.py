@@ -95,8 +95,13 @@ def upload_limit() -> str:
 def init_limits(app: Flask) -> None:
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = "oe-database://"
-    if app.config["RATELIMIT_STORAGE_URI"].startswith("oe-database"):
-        app.config["RATELIMIT_STORAGE_OPTIONS"] = {
-            "engine": app.extensions["oe_db"].engine}
+    # Always set: the limiter object outlives an app (tests make many), and must not hand
+    # one app's database engine to another's Redis client.
+    app.config["RATELIMIT_STORAGE_OPTIONS"] = {
+        "engine": app.extensions["oe_db"].engine} \
+        if app.config["RATELIMIT_STORAGE_URI"].startswith("oe-database") else {}
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    # Flask-Limiter merges each app's storage options into what earlier apps gave it (one
+    # limiter object per process): start from none, or a Redis client receives an engine.
+    limiter._storage_options = {}
     limiter.init_app(app)
