@@ -84,6 +84,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # have it: gettext without values never formats, so a '%' in it is safe.
     app.jinja_env.filters["tr"] = lambda message: gettext(str(message))
 
+    from werkzeug.routing import IntegerConverter
+
+    class BoundedInt(IntegerConverter):
+        """Ids in URLs are database integers: a 30-digit id is simply not found (404)."""
+
+        def __init__(self, map, *args, **kwargs):
+            kwargs.setdefault("max", 2**31 - 1)
+            super().__init__(map, *args, **kwargs)
+
+    app.url_map.converters["int"] = BoundedInt
     from engine.web import register_blueprints
 
     register_blueprints(app)

@@ -315,11 +315,12 @@ def csrf_token(client) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
-def upload(client, data: bytes, filename: str):
+def upload(client, data: bytes, filename: str, printed_name: str = ""):
     from io import BytesIO
 
     return client.post("/verify/upload", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(client), "document": (BytesIO(data), filename)})
+        "csrf_token": csrf_token(client), "document": (BytesIO(data), filename),
+        "printed_name": printed_name})
 
 
 def test_the_pdf_carries_the_credential(cred_app):
@@ -466,8 +467,9 @@ def test_keys_commands(database_url, tmp_path):
 
 
 def test_a_genuine_credential_in_a_forged_pdf_is_not_reported_genuine(cred_app):
-    """Someone else's genuine credential inside a PDF that prints another name: the page
-    gives one verdict, not genuine, and shows the holder the register knows."""
+    """Someone else's genuine credential inside a PDF that prints another name. The page
+    never says the document matches: it shows the holder the register knows, says the
+    printed text is not what is verified, and, given the printed name, says not genuine."""
     from engine.services import certification
     from engine.web import certificates as web_certificates
     from engine.web import credentials as web_credentials
@@ -484,15 +486,17 @@ def test_a_genuine_credential_in_a_forged_pdf_is_not_reported_genuine(cred_app):
         forged = certification.render(cred_app.extensions["oe_plugins"], certificate, "pdf",
                                       context)
         session.rollback()
-    html = upload(cred_app.test_client(), forged, "certificaat.pdf").get_data(as_text=True)
-    assert 'data-verdict="not_genuine"' in html
+    client = cred_app.test_client()
+    html = upload(client, forged, "certificaat.pdf").get_data(as_text=True)
     assert real_holder in html and "Mallory" not in html
-    assert 'data-printed="holder-missing"' in html
-    assert "Genuine and in force" not in html
-    genuine = upload(cred_app.test_client(), render_pdf(cred_app, public_id),
-                     "certificaat.pdf").get_data(as_text=True)
-    assert 'data-verdict="genuine"' in genuine and "Genuine and in force" in genuine
-    assert 'data-printed' not in genuine
+    assert 'data-printed="unchecked"' in html  # the printed text is not what is verified
+    named = upload(client, forged, "certificaat.pdf",
+                   printed_name="Mallory Forger").get_data(as_text=True)
+    assert 'data-verdict="not_genuine"' in named and "Genuine and in force" not in named
+    assert 'data-printed="holder-mismatch"' in named and real_holder in named
+    genuine = upload(client, render_pdf(cred_app, public_id), "certificaat.pdf",
+                     printed_name=real_holder).get_data(as_text=True)
+    assert 'data-verdict="genuine"' in genuine and 'data-printed="holder-match"' in genuine
 
 
 def test_a_tampered_credential_gets_one_verdict(cred_app):
@@ -534,3 +538,7 @@ def test_a_credential_still_verifies_after_the_holder_is_erased(cred_app):
     html = upload(cred_app.test_client(), token.encode(), "badge.jwt").get_data(as_text=True)
     assert 'data-verdict="genuine"' in html and "erased at the holder" in html
     assert "Holder Ñame" not in html
+    # The name printed on the holder's document still checks against the credential.
+    wrong = upload(cred_app.test_client(), token.encode(), "badge.jwt",
+                   printed_name="Mallory Forger").get_data(as_text=True)
+    assert 'data-verdict="not_genuine"' in wrong

@@ -111,5 +111,6 @@ class AuditEntry(Base):
     subject: Mapped[str] = mapped_column(String(120))
     reason: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict] = mapped_column(default=dict)
-    prev_hash: Mapped[str] = mapped_column(String(64))
+    # Unique: every entry follows exactly one other, so the chain cannot fork.
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)

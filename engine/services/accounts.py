@@ -110,14 +110,18 @@ def find_user(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
-def change_password(session: Session, user: User, current: str, new: str, *,
-                    keep_session: str | None = None) -> None:
-    """Set a new password after checking the current one; every other session of the user
-    ends. Raises PasswordPolicyError, or ValueError for a wrong current password."""
+def password_matches(user: User, password: str) -> bool:
     try:
-        _hasher.verify(user.password_hash, current)
+        return _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
-        raise ValueError("The current password is not right.") from None
+        return False
+
+
+def change_password(session: Session, user: User, new: str, *,
+                    keep_session: str | None = None) -> None:
+    """Set a new password (the caller checked the current one, braked: see
+    logins.check_password_again); every other session of the user ends. Raises
+    PasswordPolicyError."""
     check_password(new, email=user.email, name=user.name)
     from engine.services import audit, sessions
 

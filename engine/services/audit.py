@@ -32,13 +32,19 @@ def _stamp(moment) -> str:
 
 def record(session: Session, *, actor: str, action: str, subject: str, reason: str = "",
            data: dict | None = None) -> AuditEntry:
-    """Append an entry (the caller commits). Appends are serialised so the chain is linear."""
+    """Append an entry (the caller commits). Appends are serialised so the chain is linear:
+    PostgreSQL locks the table; SQLite takes its write lock (a no-op write) before the last
+    entry is read, so no other process can append in between. A unique index on
+    ``prev_hash`` refuses a fork, should anything get past both."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE"))
+    else:
+        session.execute(text("UPDATE audit_log SET id = id WHERE id < 0"))
     last = session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
     prev = last.hash if last else GENESIS
     at = utcnow()
     data = data or {}
+    actor, action, subject = actor[:254], action[:40], subject[:120]
     entry = AuditEntry(at=at, actor=actor, action=action, subject=subject, reason=reason,
                        data=data, prev_hash=prev,
                        hash=entry_hash(prev, _stamp(at), actor, action, subject, reason, data))
@@ -68,6 +74,7 @@ def check(session: Session) -> list[str]:
 
 #: actions of the security events (the rest are certification's: issue, revoke, renew...)
 SECURITY_ACTIONS = ("login", "login-failed", "login-refused", "login-locked", "logout",
+                    "password-check-failed",
                     "logout-everywhere", "password-change", "role-change",
                     "account-deactivate", "account-activate", "export", "erasure",
                     "key-rotation")

@@ -366,22 +366,12 @@ def compare(credential: dict, certificate_data: dict) -> list[str]:
     return [key for key in found if found[key] != wanted[key]]
 
 
-def pdf_text(data: bytes, limit: int = 20000) -> str | None:
-    """The visible text of a PDF (what a reader sees printed), folded for comparison; None
-    when it cannot be read."""
-    from pypdf import PdfReader
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        text = " ".join((page.extract_text() or "") for page in reader.pages[:5])
-    except Exception:  # pypdf raises many kinds of errors on broken files
-        return None
-    folded = unicodedata.normalize("NFC", " ".join(text.split())).casefold()
-    return folded[:limit]
-
-
-def printed(text: str | None, value: str | None) -> bool | None:
-    """Whether ``value`` is printed in the folded ``text`` (None: cannot tell)."""
-    if text is None or not value:
-        return None
-    return " ".join(unicodedata.normalize("NFC", value).split()).casefold() in text
+def holder_name_matches(credential: dict, name: str) -> bool:
+    """Whether ``name`` is the holder's name the credential carries (its salted hash)."""
+    subject = credential.get("credentialSubject") or {}
+    for identity in subject.get("identifier") or []:
+        if isinstance(identity, dict) and identity.get("identityType") == "ext:holderName":
+            salt = str(identity.get("salt", ""))
+            typed = " ".join(name.split())
+            return identity.get("identityHash") == identity_hash("ext:holderName", typed, salt)
+    return False

@@ -47,8 +47,41 @@ def _when(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def export(session: Session, user: User) -> dict[str, Any]:
-    """Everything stored about ``user``, as plain JSON-able data."""
+def _answers(session: Session, attempt: Attempt, released: bool, secret: bytes | None,
+             plugins) -> list[dict]:
+    """The attempt's answers: as stored once the answers are released; before that in the
+    tokens the learner's page used (author ids can tell a key: "eerste", "tweede"...)."""
+    from engine.domain.tokens import outward
+    from engine.services.delivery import tokens_for
+
+    versions = {v.id: v for v in session.scalars(
+        select(ItemVersion).where(ItemVersion.id.in_(attempt.form)))}
+    found = []
+    for response in attempt.responses:
+        answer = response.answer
+        if answer is not None and not released:
+            version = versions.get(response.item_version_id)
+            if version is None or secret is None or plugins is None \
+                    or version.type not in plugins.question_types:
+                answer = "(kept; shown once the answers are released)"
+            else:
+                qtype = plugins.question_types.get(version.type)
+                tokens = tokens_for(attempt, response.position, secret)
+                tokens.learn(qtype.ids, version.localized(attempt.language)["payload"])
+                answer = outward(qtype.response_ids, answer, tokens)
+        entry = {"position": response.position, "answer": answer,
+                 "saved": _when(response.saved_at)}
+        if released:
+            entry.update(earned=response.earned, possible=response.possible,
+                         grades=response.grades)
+        found.append(entry)
+    return found
+
+
+def export(session: Session, user: User, *, secret: bytes | None = None,
+           plugins=None) -> dict[str, Any]:
+    """Everything stored about ``user``, as plain JSON-able data. ``secret`` and
+    ``plugins`` let unreleased answers be given in the page's tokens."""
     data: dict[str, Any] = {
         "exported_at": _when(utcnow()),
         "account": {"id": user.id, "email": user.email, "name": user.name, "role": user.role,
@@ -78,18 +111,16 @@ def export(session: Session, user: User) -> dict[str, Any]:
     for attempt in session.scalars(select(Attempt).where(Attempt.user_id == user.id)
                                    .order_by(Attempt.id)):
         released = results.may_review(session, attempt)
+        withheld = set() if released else results.withheld_outcomes(attempt)
         data["attempts"].append({
             "id": attempt.id, "assessment": attempt.assessment.uid,
             "status": attempt.status, "language": attempt.language,
             "started": _when(attempt.started_at), "submitted": _when(attempt.submitted_at),
             "earned": attempt.earned, "possible": attempt.possible, "passed": attempt.passed,
-            "per_outcome": attempt.outcome_results,
+            "per_outcome": {code: result for code, result in
+                            (attempt.outcome_results or {}).items() if code not in withheld},
             "answers_released": released,
-            "answers": [{"position": r.position, "answer": r.answer,
-                         "saved": _when(r.saved_at),
-                         **({"earned": r.earned, "possible": r.possible,
-                             "grades": r.grades} if released else {})}
-                        for r in attempt.responses]})
+            "answers": _answers(session, attempt, released, secret, plugins)})
     for cert in session.scalars(select(Certificate).where(Certificate.user_id == user.id)):
         data["certificates"].append({
             "id": cert.public_id, "scheme": cert.scheme_title, "holder_name": cert.holder_name,
@@ -108,11 +139,16 @@ def export(session: Session, user: User) -> dict[str, Any]:
                             "comment": e.comment}
                            for e in session.scalars(select(ItemEvent).where(
                                ItemEvent.user_id == user.id))]
-    data["audit_entries"] = [{"at": _when(e.at), "actor": e.actor, "action": e.action,
-                              "subject": e.subject, "data": e.data}
-                             for e in session.scalars(select(AuditEntry).where(or_(
-                                 AuditEntry.actor == user.email,
-                                 AuditEntry.subject == user.email)).order_by(AuditEntry.id))]
+    # Entries about the person, and what they did; another person named in them is not
+    # this person's data (art. 15(4)) and is left out.
+    data["audit_entries"] = [
+        {"at": _when(e.at), "actor": e.actor if e.actor == user.email else "(another person)",
+         "action": e.action,
+         "subject": e.subject if e.subject == user.email else "(another person or record)",
+         "data": e.data if e.subject == user.email else {}}
+        for e in session.scalars(select(AuditEntry).where(or_(
+            AuditEntry.actor == user.email,
+            AuditEntry.subject == user.email)).order_by(AuditEntry.id))]
     return data
 
 

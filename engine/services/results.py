@@ -137,10 +137,13 @@ def may_review(session: Session, attempt: Attempt, now: datetime | None = None) 
 
 
 def withheld_outcomes(attempt: Attempt) -> set[str]:
-    """Outcomes that only one item of the attempt assessed: while the answers are not
-    released, their score would tell whether that one answer was right."""
+    """Outcomes for which the learner *answered* fewer than two items of the attempt: while
+    the answers are not released, their score would tell whether that one answer was right
+    (a learner who leaves the other question blank must not learn it either)."""
     counts: dict[str, int] = {}
     for response in attempt.responses:
+        if response.answer is None:
+            continue
         for code in response.evidence or {}:
             counts[code] = counts.get(code, 0) + 1
     return {code for code in attempt.outcome_results or {} if counts.get(code, 0) < 2}

@@ -104,8 +104,19 @@ KEEP_FORMS_FOR = timedelta(hours=1)
 def keep_form(session: Session, user_id: int, path: str, fields: list[list[str]]) -> str:
     """Keep a form posted after the user's session ended; returns the token that gives it
     back (to the same user, within the hour)."""
+    from sqlalchemy import delete
+
     from engine.models import PendingForm
 
+    # One kept form per user and page, a few per user, none older than the hour: a stale
+    # cookie cannot fill the database.
+    session.execute(delete(PendingForm).where(
+        (PendingForm.created_at < utcnow() - KEEP_FORMS_FOR)
+        | ((PendingForm.user_id == user_id) & (PendingForm.path == path[:500]))))
+    older = list(session.scalars(select(PendingForm.id).where(
+        PendingForm.user_id == user_id).order_by(PendingForm.id.desc()).offset(4)))
+    if older:
+        session.execute(delete(PendingForm).where(PendingForm.id.in_(older)))
     token = secrets.token_urlsafe(24)
     session.add(PendingForm(token_hash=_hash(token), user_id=user_id, path=path[:500],
                             fields=fields))

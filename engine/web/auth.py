@@ -26,7 +26,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from engine.services import accounts, logins, sessions
-from engine.web.common import db, public, signed_in
+from engine.web.common import db, plugins, public, signed_in, token_secret
 
 bp = Blueprint("auth", __name__)
 
@@ -99,7 +99,10 @@ def _keep_what_was_typed(user_id: int):
     and give it back on the page they were on (the editors read ``resume``)."""
     fields = [[name, value] for name, values in request.form.lists()
               if name != "csrf_token" for value in values]
-    if sum(len(value) for _name, value in fields) > 1_000_000:
+    owner = accounts.get_user(db(), user_id)
+    if owner is None or not owner.active or owner.erased_at is not None \
+            or not owner.has_role("trainer") \
+            or sum(len(name) + len(value) for name, value in fields) > 1_000_000:
         flash(_("Your session has ended; please log in again."), "info")
         return redirect(url_for("auth.login"))
     token = sessions.keep_form(db(), user_id, request.path, fields)
@@ -189,9 +192,17 @@ def account():
         flash(_("You are logged out everywhere."), "info")
         return redirect(url_for("auth.login"))
     if form.validate_on_submit():
+        right = logins.check_password_again(db(), current_user, form.current.data,
+                                            ip=client_address())
         try:
-            accounts.change_password(db(), current_user, form.current.data, form.new.data,
+            if right is None:
+                raise PermissionError
+            if not right:
+                raise ValueError
+            accounts.change_password(db(), current_user, form.new.data,
                                      keep_session=session.get("sid"))
+        except PermissionError:
+            flash(_("Too many failed tries. Wait a while and try again."), "error")
         except accounts.PasswordPolicyError as exc:
             problems = exc.problems
         except ValueError:
@@ -212,16 +223,18 @@ def my_data():
     """Everything stored about the signed-in person, as a page."""
     from engine.services import privacy
 
-    return render_template("auth/my_data.html", data=privacy.export(db(), current_user))
+    return render_template("auth/my_data.html", data=privacy.export(
+        db(), current_user, secret=token_secret(), plugins=plugins()))
 
 
-@bp.route("/account/data.json")
+@bp.route("/account/data.json", methods=["POST"])
 @signed_in
 def my_data_json():
-    """Everything stored about the signed-in person, as a JSON file to take away."""
+    """Everything stored about the signed-in person, as a JSON file to take away (a POST
+    with the CSRF token: another site cannot start an export)."""
     from engine.services import audit, privacy
 
-    data = privacy.export(db(), current_user)
+    data = privacy.export(db(), current_user, secret=token_secret(), plugins=plugins())
     audit.record(db(), actor=current_user.email, action="export",
                  subject=current_user.email, data={"what": "personal data"})
     db().commit()

@@ -19,7 +19,7 @@ from engine.models import Certificate
 from engine.services import certification, credentials
 from engine.services.keys import KeyRing, keyring_for
 from engine.web.common import db, public
-from engine.web.limits import limiter, verify_limit
+from engine.web.limits import limiter, upload_limit, verify_limit
 
 bp = Blueprint("credentials", __name__)
 
@@ -111,19 +111,21 @@ def status_list():
                     headers={"Cache-Control": "no-cache", "Access-Control-Allow-Origin": "*"})
 
 
-def verify_document(data: bytes) -> dict:
-    """Everything the result page says about an uploaded credential or PDF certificate."""
+def verify_document(data: bytes, printed_name: str | None = None) -> dict:
+    """Everything the result page says about an uploaded credential or PDF certificate.
+
+    The printed text of a PDF is not read (it is not what is signed, and reading it costs
+    what the uploader wants it to): a verifier who types the name printed on the document
+    has it compared with the holder's name in the signed credential (its salted hash)."""
     outcome: dict = {"error": None, "kind": "jwt", "signature": None, "public_id": None,
                      "compared": False, "differences": [], "registry": None,
                      "listed_revoked": None, "verdict": "unknown", "printed": {}}
-    text = None
     if data.startswith(b"%PDF"):
         outcome["kind"] = "pdf"
         token = credentials.credential_from_pdf(data)
         if token is None:
             outcome["error"] = "no_credential"
             return outcome
-        text = credentials.pdf_text(data)
     else:
         token = data.decode("ascii", errors="replace").strip()
     result = credentials.verify(token, keyring())
@@ -143,11 +145,10 @@ def verify_document(data: bytes) -> dict:
                     _status_list_token(), int(status.get("statusListIndex")), keyring())
             except (TypeError, ValueError):
                 outcome["listed_revoked"] = None
-    if outcome["kind"] == "pdf" and certificate is not None:
-        registry = outcome["registry"]
-        outcome["printed"] = {"holder": None if registry.get("holder_erased")
-                              else credentials.printed(text, registry.get("holder")),
-                              "id": credentials.printed(text, certificate.public_id)}
+    if printed_name and printed_name.strip() and result["signature"] == "valid":
+        outcome["printed"] = {"holder": credentials.holder_name_matches(credential,
+                                                                        printed_name)}
+        outcome["printed_name"] = printed_name.strip()[:200]
     outcome["verdict"] = verdict(outcome)
     return outcome
 
@@ -172,6 +173,7 @@ def verdict(outcome: dict) -> str:
 @bp.route("/verify/upload", methods=["POST"])
 @public
 @limiter.shared_limit(verify_limit, scope="verify")
+@limiter.limit(upload_limit)
 def upload():
     """Public: check an uploaded credential (.jwt) or PDF certificate. CSRF-protected like
     every form; the upload form carries the token."""
@@ -183,5 +185,5 @@ def upload():
         return render_template("verify/upload_result.html", error="too_large"), 413
     if not data.strip():
         return render_template("verify/upload_result.html", error="empty"), 400
-    outcome = verify_document(data)
+    outcome = verify_document(data, request.form.get("printed_name", "")[:300])
     return render_template("verify/upload_result.html", **outcome)

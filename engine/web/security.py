@@ -45,6 +45,17 @@ def init_security(app: Flask) -> None:
         session_cookie_http_only=bool(app.config["SESSION_COOKIE_HTTPONLY"]),
         session_cookie_samesite=app.config["SESSION_COOKIE_SAMESITE"],
     )
+    @app.after_request
+    def _private(response):
+        # Pages for a signed-in person are theirs alone: no shared or browser cache keeps
+        # them (media keep their own private, immutable caching).
+        from flask import session
+
+        if "_user_id" in session and "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store"
+            response.vary.add("Cookie")
+        return response
+
     if app.config.get("PROXY_COUNT"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -23,7 +23,8 @@ def test_a_learner_downloads_everything_stored_about_them(client, auth, db_sessi
     _pass_demo(client)
     page = client.get("/account/data").get_data(as_text=True)
     assert "Noor Haddad" in page and "po-basis-toets" in page
-    response = client.get("/account/data.json")
+    assert client.get("/account/data.json").status_code == 405  # not from a link
+    response = client.post("/account/data.json")
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     data = response.get_json()
@@ -34,6 +35,10 @@ def test_a_learner_downloads_everything_stored_about_them(client, auth, db_sessi
     # The certification test releases no answers: no per-question score in the export.
     assert attempt["answers_released"] is False
     assert all("earned" not in a for a in attempt["answers"])
+    # ... and its answers in the page's tokens, not in the author's ids.
+    choices = [c for a in attempt["answers"] if isinstance(a["answer"], dict)
+               for c in a["answer"].get("choices", [])]
+    assert choices and all(c.startswith("t") and len(c) == 25 for c in choices)
     assert data["certificates"] and data["sessions"]
     assert any(e["action"] == "login" for e in data["audit_entries"])
     exported = db_session.scalar(select(AuditEntry).where(AuditEntry.action == "export"))

@@ -5,6 +5,7 @@ unprotected by oversight; no combination ends in a server error."""
 from __future__ import annotations
 
 import pytest
+from werkzeug.routing import IntegerConverter, PathConverter
 
 from engine.web.common import ACCESS
 from tests.conftest import Auth
@@ -20,8 +21,8 @@ LAST = {"auth.logout"}
 def _routes(app):
     found = []
     for rule in app.url_map.iter_rules():
-        values = {name: SAMPLE.get(type(conv).__name__.replace("Converter", "").lower(),
-                                   SAMPLE["default"])
+        values = {name: SAMPLE["integer"] if isinstance(conv, IntegerConverter)
+                  else SAMPLE["path"] if isinstance(conv, PathConverter) else SAMPLE["default"]
                   for name, conv in rule._converters.items()}
         path = rule.rule
         for name, value in values.items():
@@ -79,6 +80,16 @@ def test_every_route_with_every_role_and_anonymously(app):
             if role is None and not _allowed(access, None) and code == 403:
                 problems.append(f"{where}: 403 to an anonymous user (expected a login)")
     assert not problems, "\n".join(problems)
+
+
+def test_ids_too_large_for_the_database_are_not_found(app):
+    client = app.test_client()
+    Auth(app, client).login("admin")
+    huge = "9" * 30
+    for path in (f"/admin/people/{huge}", f"/attempts/{huge}", f"/attempts/{huge}/result",
+                 f"/api/attempts/{huge}", f"/accreditation/batches/{huge}",
+                 f"/grading/{huge}"):
+        assert client.get(path).status_code == 404, path
 
 
 @pytest.mark.parametrize("role", ["learner", "trainer", "officer"])

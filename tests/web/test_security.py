@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from engine.models import LoginThrottle, User, UserSession, utcnow
-from tests.conftest import make_app
+from tests.conftest import Auth, make_app
 from tests.helpers import start_attempt
 
 
@@ -55,7 +55,53 @@ def test_guessing_is_braked_then_locked_even_for_the_right_password(client, auth
     actions = [e.action for e in db_session.scalars(select(AuditEntry).where(
         AuditEntry.subject == user["email"]))]
     assert "login-failed" in actions and "login-locked" in actions
-    assert "login-refused" in actions
+
+
+def test_a_lock_stops_the_guesser_not_the_owner(app, auth, db_session):
+    """Ten failures lock the account for the address they came from; the owner, elsewhere,
+    still logs in (after the account's short wait), so nobody can lock anybody out."""
+    user = auth.create()
+    attacker = app.test_client()
+    for _ in range(10):
+        _forget_the_delays(db_session)
+        attacker.post("/login", data={"email": user["email"], "password": "guess guess"},
+                      environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    _forget_the_delays(db_session)
+    refused = attacker.post("/login", data={"email": user["email"],
+                                            "password": user["password"]},
+                            environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    assert refused.status_code == 429
+    owner = app.test_client()
+    ok = owner.post("/login", data={"email": user["email"], "password": user["password"]},
+                    environ_base={"REMOTE_ADDR": "203.0.113.5"})
+    assert ok.status_code == 302 and owner.get("/").status_code == 200
+
+
+def test_a_burst_of_parallel_tries_cannot_pass_the_count(db_session):
+    """Tries are counted before the password is checked, in one atomic statement: however
+    many arrive at once, no more than ten are ever checked from one address."""
+    from engine.services import throttle
+
+    keys = throttle.keys_for("burst@example.org", "192.0.2.50")
+    verdicts = [throttle.count_try(db_session, keys) for _ in range(15)]
+    db_session.commit()
+    assert [v.allowed for v in verdicts] == [True] * 10 + [False] * 5
+    assert throttle.check(db_session, keys).locked
+
+
+def test_the_current_password_check_is_braked_too(client, auth, db_session):
+    from engine.models import AuditEntry
+
+    user = auth.login()
+    codes = [client.post("/account", data={"current": "wrong wrong wrong", "action": "password",
+                                           "new": "tulips under a grey sky"}).status_code
+             for _ in range(5)]
+    refused = client.post("/account", data={"current": user["password"], "action": "password",
+                                            "new": "tulips under a grey sky"})
+    assert "Too many failed tries" in refused.get_data(as_text=True)
+    assert db_session.scalar(select(AuditEntry).where(
+        AuditEntry.action == "password-check-failed")) is not None
+    del codes
 
 
 def test_a_cookie_replayed_after_logout_opens_nothing(app, client, auth):
@@ -297,3 +343,31 @@ def test_a_session_ends_at_its_absolute_limit_even_when_busy(client, auth, db_se
                                                   last_seen_at=utcnow()))
     db_session.commit()
     assert client.get("/").status_code == 302
+
+
+def test_personal_pages_are_not_cached(client, auth):
+    auth.login()
+    for path in ("/", "/account", "/account/data"):
+        response = client.get(path)
+        assert response.headers["Cache-Control"] == "no-store", path
+        assert "Cookie" in response.headers["Vary"]
+
+
+def test_a_stale_cookie_cannot_fill_the_database_with_kept_forms(app, client, auth,
+                                                              db_session):
+    from sqlalchemy import func
+
+    from engine.models import PendingForm
+
+    auth.login("trainer")
+    db_session.execute(update(UserSession).values(revoked_at=utcnow()))
+    db_session.commit()
+    for n in range(8):
+        client.post("/author/items/new?type=choice", data={"title": f"x{n}"})
+    assert db_session.scalar(select(func.count()).select_from(PendingForm)) == 1
+    learner = app.test_client()
+    Auth(app, learner).login()
+    db_session.execute(update(UserSession).values(revoked_at=utcnow()))
+    db_session.commit()
+    learner.post("/author/items/new?type=choice", data={"title": "y"})
+    assert db_session.scalar(select(func.count()).select_from(PendingForm)) == 1

@@ -1,5 +1,5 @@
 """security and privacy: server-side sessions, login throttling, shared rate counters, public
-revocation reasons, certificate identity hashes, erasure
+revocation reasons, certificate identity hashes, erasure, an audit chain that cannot fork
 
 Revision ID: 0010
 Revises: 0009
@@ -85,6 +85,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("holder_name_hash", sa.String(length=80), nullable=True))
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(sa.Column("erased_at", DT, nullable=True))
+    with op.batch_alter_table("audit_log", schema=None) as batch_op:
+        batch_op.create_unique_constraint(op.f("uq_audit_log_prev_hash"), ["prev_hash"])
 
     # Existing certificates: a salt of their own and the holder's hashes; revoked ones get
     # the neutral public reason (their officer's note stays internal from now on).
@@ -103,6 +105,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("audit_log", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("uq_audit_log_prev_hash"), type_="unique")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_column("erased_at")
     with op.batch_alter_table("certificates", schema=None) as batch_op:
