@@ -20,12 +20,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from engine.services import accounts, logins, sessions
+from engine.services import accounts, logins, sessions, throttle
 from engine.web.common import db, plugins, public, signed_in, token_secret
 
 bp = Blueprint("auth", __name__)
@@ -150,14 +151,19 @@ def login():
             session["sid"] = result.token
             login_user(result.user)
             return redirect(_safe_next(request.args.get("next")))
-        if result.wait_seconds:
+        if result.locked or result.wait_seconds > 120:
             # The same words whether or not the account exists.
-            flash(_("Too many failed logins for this account or from your address. Try "
-                    "again in %(n)d seconds.", n=result.wait_seconds), "error")
+            seconds = result.wait_seconds or int(throttle.LOCK_FOR.total_seconds())
+            minutes = max(1, -(-seconds // 60))
+            flash(ngettext("Too many failed logins: logging in is paused for %(num)d "
+                           "minute.", "Too many failed logins: logging in is paused for "
+                           "%(num)d minutes.", minutes), "error")
             status = 429
-        elif result.locked:
-            flash(_("Too many failed logins: logging in to this account is paused for "
-                    "%(n)d minutes.", n=15), "error")
+        elif result.wait_seconds:
+            flash(ngettext("Too many failed logins for this account or from your address. "
+                           "Try again in %(num)d second.", "Too many failed logins for this "
+                           "account or from your address. Try again in %(num)d seconds.",
+                           result.wait_seconds), "error")
             status = 429
         else:
             flash(_("Unknown email or wrong password."), "error")
